@@ -1,0 +1,63 @@
+"""Health of the database, the cache and the broker (GET /healthz)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+
+def check_database() -> str | None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # report, never raise
+        return exc.__class__.__name__
+    return None
+
+
+def check_cache() -> str | None:
+    key = f"healthz:{uuid.uuid4().hex}"
+    try:
+        cache.set(key, "1", 10)
+        ok = cache.get(key) == "1"
+        cache.delete(key)
+    except Exception as exc:
+        return exc.__class__.__name__
+    return None if ok else "cache did not return the value it stored"
+
+
+def check_broker() -> str | None:
+    url = settings.CELERY_BROKER_URL
+    if url.startswith("filesystem://"):
+        folder = Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"])
+        folder.mkdir(parents=True, exist_ok=True)
+        return None if folder.is_dir() else "broker folder missing"
+    try:
+        from kombu import Connection
+
+        with Connection(url, connect_timeout=1, transport_options={"socket_timeout": 1}) as conn:
+            conn.ensure_connection(max_retries=1, timeout=1)
+    except Exception as exc:
+        return exc.__class__.__name__
+    return None
+
+
+CHECKS = {"database": check_database, "cache": check_cache, "broker": check_broker}
+
+
+def health() -> tuple[bool, dict]:
+    started = time.monotonic()
+    report: dict = {}
+    ok = True
+    for name, check in CHECKS.items():
+        error = check()
+        report[name] = {"ok": error is None} | ({"error": error} if error else {})
+        ok = ok and error is None
+    report["elapsed_ms"] = round((time.monotonic() - started) * 1000, 1)
+    return ok, report

@@ -1,0 +1,36 @@
+"""Reads of the shared institution (no side effects), shared by pages and the API."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from congress.models import Congress, Meeting, Notification, Regulation, Term, User
+
+
+def default_congress() -> Congress | None:
+    return Congress.objects.filter(is_default=True).first()
+
+
+def current_term(congress: Congress | None = None) -> Term | None:
+    qs = Term.objects.filter(is_current=True).select_related("congress")
+    if congress is not None:
+        return qs.filter(congress=congress).first()
+    return qs.filter(congress__is_default=True).first()
+
+
+def published_regulations() -> QuerySet[Regulation]:
+    return Regulation.objects.filter(is_published=True).select_related("meeting__term__congress")
+
+
+def recent_meetings(term: Term | None, limit: int = 6) -> list[Meeting]:
+    if term is None:
+        return []
+    return list(
+        Meeting.objects.filter(term=term)
+        .select_related("term__congress")
+        .order_by("-starts_on")[:limit]
+    )
+
+
+def inbox(user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
