@@ -28,8 +28,8 @@ def say(msg: str) -> None:
 
 
 def ensure_venv() -> None:
-    if sys.version_info < (3, 11):
-        sys.exit("Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])
+    if sys.version_info < (3, 11):  # noqa: UP036 - run.py may be started by an older python3
+        sys.exit(f"Python 3.11 or newer is needed (found {sys.version.split()[0]})")
     if not PY.exists():
         say("creating .venv")
         venv.EnvBuilder(with_pip=True).create(VENV)
