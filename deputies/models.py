@@ -175,3 +175,54 @@ class Mandate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deputy} · {self.term}"
+
+
+class DutyKind(models.TextChoices):
+    """Kinds of activity in a deputy's duty record (履职档案)."""
+
+    MOTION = "motion", _("motion proposed or co-signed")
+    SUGGESTION = "suggestion", _("suggestion filed")
+    RATING = "rating", _("handling rated")
+    BALLOT = "ballot", _("evaluation vote cast")
+    INSPECTION = "inspection", _("inspection or research visit")
+    STATION_DUTY = "station_duty", _("station duty")
+    VOTER_OPINION = "voter_opinion", _("voter opinion recorded")
+    MEETING = "meeting", _("meeting attended")
+    TRAINING = "training", _("training")
+    OTHER = "other", _("other activity")
+
+
+class DutyRecord(models.Model):
+    """One activity in a deputy's duty record: logged automatically by the app where it happened
+    (`source` points at the object) or entered by the deputy. The deputy chooses what to publish."""
+
+    deputy = models.ForeignKey(
+        Deputy, on_delete=models.CASCADE, related_name="duty_records", verbose_name=_("deputy")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=DutyKind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    date = models.DateField(_("date"))
+    note = models.TextField(_("note"), blank=True)
+    source_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, null=True, blank=True
+    )
+    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    is_manual = models.BooleanField(_("entered by the deputy"), default=False)
+    is_published = models.BooleanField(_("published"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("duty record entry")
+        verbose_name_plural = _("duty record entries")
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deputy", "kind", "source_type", "source_id"],
+                condition=Q(source_id__isnull=False),
+                name="duty_once_per_source",
+            )
+        ]
+        indexes = [models.Index(fields=["deputy", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.deputy} · {self.title}"
