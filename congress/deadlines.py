@@ -19,15 +19,35 @@ from congress.errors import DomainError, InvalidInput
 from congress.models import (
     PENDING_STATES,
     CalendarDay,
+    DeadlineNotice,
     DeadlineRule,
+    ExtensionRequest,
+    ExtensionState,
     LimitUnit,
+    Meeting,
+    MeetingKind,
+    NoticeKind,
     Obligation,
     ObligationDocument,
     ObligationEvent,
     ObligationState,
+    Role,
     Unit,
+    User,
 )
 from congress.signals import obligation_changed
+
+# Human names of obligation kinds ("<app label>.<what>"); apps add theirs with `register_kind`.
+KIND_LABELS: dict[str, str] = {}
+
+
+def register_kind(kind: str, label) -> None:
+    """Give an obligation kind a (lazy, translated) name for pages, exports and notices."""
+    KIND_LABELS[kind] = label
+
+
+def kind_label(kind: str) -> str:
+    return str(KIND_LABELS.get(kind, kind))
 
 
 class ObligationError(DomainError):
@@ -209,6 +229,16 @@ def submit_report(
     ob.save(update_fields=["state", "submitted_at"])
     _event(ob, "submitted", actor=actor, old_state=old, new_state=ob.state, at=now)
     _changed(ob, old, ob.state, actor)
+    # The notice rows are written in this transaction; e-mail is enqueued on commit and, if the
+    # broker is down, sent by the next sweep (it calls send_pending_emails).
+    _notify(
+        supervisors_of(ob),
+        ob,
+        "deadline.submitted",
+        _("Report submitted: %(title)s"),
+        _("%(unit)s submitted “%(document)s”.") % {"unit": ob.unit, "document": document.title},
+        key=f"deadline:submitted:{document.pk}",
+    )
     obligation.refresh_from_db()
     return document
 
@@ -234,6 +264,14 @@ def accept_report(
         at=now,
     )
     _changed(ob, ObligationState.SUBMITTED, ob.state, actor)
+    _notify(
+        liaisons_of(ob.unit_id),
+        ob,
+        "deadline.accepted",
+        _("Report accepted: %(title)s"),
+        note,
+        key=f"deadline:accepted:{ob.pk}:{now.isoformat()}",
+    )
     return ob
 
 
@@ -278,6 +316,14 @@ def return_report(
         at=now,
     )
     _changed(ob, ObligationState.SUBMITTED, ob.state, actor)
+    _notify(
+        liaisons_of(ob.unit_id),
+        ob,
+        "deadline.returned",
+        _("Report returned for revision: %(title)s"),
+        reason,
+        key=f"deadline:returned:{ob.pk}:{now.isoformat()}",
+    )
     return ob
 
 
@@ -296,3 +342,269 @@ def waive_obligation(
     _event(ob, "waived", actor=actor, old_state=old, new_state=ob.state, note=reason, at=now)
     _changed(ob, old, ob.state, actor)
     return ob
+
+
+# --- Recipients and notices -----------------------------------------------------------------
+
+
+def liaisons_of(unit_id: int) -> list[User]:
+    """The owing unit's active liaisons (reminders, decisions, urging go to them)."""
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__role=Role.LIAISON,
+            memberships__unit_id=unit_id,
+            memberships__is_active=True,
+        ).distinct()
+    )
+
+
+def general_office() -> Unit | None:
+    return Unit.objects.filter(office_role="general_office", is_active=True).order_by("pk").first()
+
+
+def supervisors_of(obligation: Obligation) -> list[User]:
+    """Staff of the supervising office, or of the general office when none is set."""
+    office_id = obligation.supervising_office_id
+    if office_id is None:
+        office = general_office()
+        office_id = office.pk if office else None
+    if office_id is None:
+        return []
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__role=Role.STAFF,
+            memberships__unit_id=office_id,
+            memberships__is_active=True,
+        ).distinct()
+    )
+
+
+def obligation_url(obligation: Obligation) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("portal:obligation", args=[obligation.pk])
+    except NoReverseMatch:  # pragma: no cover - the URL is part of the engine
+        return ""
+
+
+def _notify(recipients, ob: Obligation, kind: str, title, body="", *, key: str = "") -> int:
+    from congress.notifications import notify
+
+    return notify(
+        recipients,
+        kind=kind,
+        title=_LazyFormat(title, {"title": ob.title}),
+        body=body,
+        url=obligation_url(ob),
+        subject=ob,
+        key=key,
+    )
+
+
+class _LazyFormat:
+    """`str()` formats a lazy translation at render time (in each recipient's language)."""
+
+    def __init__(self, template, params: dict) -> None:
+        self.template, self.params = template, params
+
+    def __str__(self) -> str:
+        return str(self.template) % self.params
+
+
+# --- Extension requests (延期申请) and urging (催办) --------------------------------------------
+
+
+@transaction.atomic
+def request_extension(
+    obligation: Obligation,
+    *,
+    actor,
+    reason: str,
+    requested_due_date: dt.date,
+    now: dt.datetime | None = None,
+) -> ExtensionRequest:
+    """The owing unit asks for more time, before the due date, with reasons.
+
+    Errors: `reason_required`; `date_not_later` (the new date must be after the current one);
+    `too_late` (the due date has passed); `not_pending`; `extension_pending` (one at a time).
+    """
+    now = now or timezone.now()
+    if not reason.strip():
+        raise InvalidInput("reason_required", _("Give your reasons."), field="reason")
+    ob = _locked(obligation)
+    if ob.state not in (ObligationState.OPEN, ObligationState.RETURNED):
+        raise ObligationError("not_pending", _("This report is not awaiting submission."))
+    if local_today(now) > ob.due_date:
+        raise ObligationError("too_late", _("An extension must be requested before the due date."))
+    if requested_due_date <= ob.due_date:
+        raise InvalidInput(
+            "date_not_later",
+            _("The requested date must be later than the current due date."),
+            field="requested_due_date",
+        )
+    if ob.extension_requests.filter(state=ExtensionState.PENDING).exists():
+        raise ObligationError(
+            "extension_pending", _("An extension request is already waiting for a decision.")
+        )
+    request = ExtensionRequest.objects.create(
+        obligation=ob,
+        requested_by=actor,
+        requested_at=now,
+        reason=reason,
+        requested_due_date=requested_due_date,
+    )
+    _event(
+        ob,
+        "extension_requested",
+        actor=actor,
+        note=reason,
+        old_due=ob.due_date,
+        new_due=requested_due_date,
+        at=now,
+    )
+    _notify(
+        supervisors_of(ob),
+        ob,
+        "deadline.extension_requested",
+        _("Extension requested: %(title)s"),
+        _("%(unit)s asks to move the due date from %(old)s to %(new)s.")
+        % {"unit": ob.unit, "old": ob.due_date, "new": requested_due_date},
+        key=f"deadline:extension:{request.pk}",
+    )
+    return request
+
+
+@transaction.atomic
+def decide_extension(
+    request: ExtensionRequest,
+    *,
+    actor,
+    approve: bool,
+    new_due_date: dt.date | None = None,
+    meeting: Meeting | None = None,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> ExtensionRequest:
+    """Record the chairpersons' meeting's decision on an extension request.
+
+    Approving moves the obligation's due date (the history keeps the old one; reminders follow
+    the new date because their keys carry the due date) and reopens an overdue obligation.
+    Errors: `not_pending`; `bad_meeting` (not a chairpersons' meeting); `date_not_later`.
+    """
+    now = now or timezone.now()
+    req = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
+    if req.state != ExtensionState.PENDING:
+        raise ObligationError("not_pending", _("This request has already been decided."))
+    if meeting is not None and meeting.kind != MeetingKind.CHAIRPERSONS:
+        raise InvalidInput("bad_meeting", _("Choose a chairpersons' meeting."), field="meeting")
+    ob = _locked(req.obligation)
+    req.decided_by, req.decided_at, req.meeting, req.decision_note = actor, now, meeting, note
+    if approve:
+        new_due = new_due_date or req.requested_due_date
+        if new_due <= ob.due_date:
+            raise InvalidInput(
+                "date_not_later",
+                _("The new due date must be later than the current one."),
+                field="new_due_date",
+            )
+        req.state, req.approved_due_date = ExtensionState.APPROVED, new_due
+        old_due, old_state = ob.due_date, ob.state
+        ob.due_date = new_due
+        fields = ["due_date"]
+        if ob.state == ObligationState.OVERDUE:
+            ob.state, ob.overdue_since, ob.last_escalated_at = ObligationState.OPEN, None, None
+            fields += ["state", "overdue_since", "last_escalated_at"]
+        ob.save(update_fields=fields)
+        _event(
+            ob,
+            "extension_approved",
+            actor=actor,
+            old_state=old_state if old_state != ob.state else "",
+            new_state=ob.state if old_state != ob.state else "",
+            old_due=old_due,
+            new_due=new_due,
+            note=note,
+            at=now,
+        )
+        if old_state != ob.state:
+            _changed(ob, old_state, ob.state, actor)
+        title = _("Extension approved: %(title)s")
+        body = _("The new due date is %(date)s.") % {"date": new_due}
+    else:
+        req.state = ExtensionState.REFUSED
+        _event(ob, "extension_refused", actor=actor, note=note, at=now)
+        title = _("Extension refused: %(title)s")
+        body = _("The due date stays %(date)s.") % {"date": ob.due_date}
+    req.save(
+        update_fields=[
+            "state",
+            "approved_due_date",
+            "decided_by",
+            "decided_at",
+            "meeting",
+            "decision_note",
+        ]
+    )
+    _notify(
+        liaisons_of(ob.unit_id),
+        ob,
+        "deadline.extension_decided",
+        title,
+        body,
+        key=f"deadline:extension-decided:{req.pk}",
+    )
+    return req
+
+
+@transaction.atomic
+def withdraw_extension(
+    request: ExtensionRequest, *, actor, now: dt.datetime | None = None
+) -> ExtensionRequest:
+    """The unit withdraws its pending request. Errors: `not_pending`."""
+    now = now or timezone.now()
+    req = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
+    if req.state != ExtensionState.PENDING:
+        raise ObligationError("not_pending", _("This request has already been decided."))
+    req.state, req.decided_at = ExtensionState.WITHDRAWN, now
+    req.save(update_fields=["state", "decided_at"])
+    _event(req.obligation, "extension_withdrawn", actor=actor, at=now)
+    return req
+
+
+@transaction.atomic
+def urge_obligation(
+    obligation: Obligation, *, actor, note: str = "", now: dt.datetime | None = None
+) -> DeadlineNotice:
+    """Staff urge the owing unit (催办): recorded as a notice and an event, sent to its liaisons.
+
+    At most once a day per obligation (the notice's unique key). Errors: `not_pending`,
+    `already_urged`.
+    """
+    now = now or timezone.now()
+    ob = _locked(obligation)
+    if ob.state not in PENDING_STATES:
+        raise ObligationError("not_pending", _("This report is not awaiting submission."))
+    key = f"urge:{local_today(now).isoformat()}"
+    notice, created = DeadlineNotice.objects.get_or_create(
+        obligation=ob,
+        kind=NoticeKind.URGE,
+        key=key,
+        defaults={"actor": actor, "note": note, "created_at": now},
+    )
+    if not created:
+        raise ObligationError("already_urged", _("This unit has already been urged today."))
+    _event(ob, "urged", actor=actor, note=note, at=now)
+    _notify(
+        liaisons_of(ob.unit_id),
+        ob,
+        "deadline.urge",
+        _("Urging: %(title)s"),
+        note
+        or _("Please submit the report due on %(date)s as soon as possible.")
+        % {"date": ob.due_date},
+        key=f"deadline:notice:{notice.pk}",
+    )
+    return notice

@@ -11,6 +11,7 @@ from congress.models.deadlines import (  # noqa: F401
     ObligationDocument,
     ObligationEvent,
     ObligationState,
+    SweepHeartbeat,
 )
 from congress.models.institution import (  # noqa: F401
     HANDLING_UNIT_KINDS,

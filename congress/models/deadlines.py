@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from congress.models.institution import Meeting, Unit
 
@@ -31,6 +32,7 @@ class DeadlineRule(models.Model):
     anchor = models.CharField(_("counted from"), max_length=200)
     source = models.CharField(_("source"), max_length=300)
     is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("deadline rule")
@@ -271,6 +273,9 @@ class DeadlineNotice(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     note = models.TextField(_("note"), blank=True)
+    # The sweep run (or service call) that inserted the row: with `ignore_conflicts` inserts,
+    # reading back the rows carrying our claim tells us which notices are ours to send.
+    claim = models.CharField(_("claim"), max_length=32, blank=True, db_index=True)
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
 
     class Meta:
@@ -283,3 +288,23 @@ class DeadlineNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.key}"
+
+
+class SweepHeartbeat(models.Model):
+    """The last successful deadline sweep (one row per sweep name): shown on the staff dashboard
+    and checked by /healthz."""
+
+    name = models.CharField(_("name"), max_length=40, unique=True, default="deadlines")
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"))
+    clock = models.DateTimeField(_("swept as of"))
+    counts = models.JSONField(_("counts"), default=dict)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+    runs = models.PositiveIntegerField(_("successful runs"), default=0)
+
+    class Meta:
+        verbose_name = _("sweep heartbeat")
+        verbose_name_plural = _("sweep heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.finished_at:%Y-%m-%d %H:%M}"
