@@ -31,6 +31,17 @@ from tests.factories import (
 )
 
 
+def pytest_configure(config):
+    """Compile the translation catalogues once (pure Python), before any worker starts."""
+    if hasattr(config, "workerinput"):
+        return
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("compilemessages_pure", quiet=True)
+
+
 @pytest.fixture(autouse=True)
 def _isolate(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
