@@ -2,7 +2,26 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def ballots_panel(request):
+    """Dashboard panel: open ballots still waiting for my vote. Queries: the deputy profile (1),
+    open ballots without my participation (1)."""
+    from evaluations.queries import deputy_of, open_votes_for
+
+    deputy = deputy_of(request.user)
+    if deputy is None:
+        return None
+    votes = list(open_votes_for(deputy).filter(has_voted=False)[:10])
+    if not votes:
+        return None
+    return {"votes": votes, "waiting": len(votes)}
+
+
 class EvaluationsConfig(AppConfig):
     name = "evaluations"
     label = "evaluations"
     verbose_name = _("Department evaluations")
+
+    def ready(self) -> None:
+        from congress.panels import register_dashboard_panel
+
+        register_dashboard_panel(30, "evaluations/_dashboard_panel.html", ballots_panel)
