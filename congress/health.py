@@ -48,7 +48,29 @@ def check_broker() -> str | None:
     return None
 
 
-CHECKS = {"database": check_database, "cache": check_cache, "broker": check_broker}
+def check_sweep() -> dict | None:
+    """The deadline sweep (congress/sweep.py): stale when obligations are pending and no sweep
+    succeeded within twice its interval. An empty database (a fresh install) is never stale."""
+    try:
+        from congress.models import PENDING_STATES, Obligation
+        from congress.sweep import is_stale, last_heartbeat
+
+        hb = last_heartbeat()
+        if not is_stale(hb):
+            return None
+        if not Obligation.objects.filter(state__in=PENDING_STATES).exists():
+            return None
+        return {"ok": False, "stale": True, "last": hb.finished_at.isoformat() if hb else None}
+    except Exception as exc:
+        return {"ok": False, "error": exc.__class__.__name__}
+
+
+CHECKS = {
+    "database": check_database,
+    "cache": check_cache,
+    "broker": check_broker,
+    "sweep": check_sweep,
+}
 
 
 def health() -> tuple[bool, dict]:
@@ -57,6 +79,10 @@ def health() -> tuple[bool, dict]:
     ok = True
     for name, check in CHECKS.items():
         error = check()
+        if isinstance(error, dict):  # a check with more to say than an error string
+            report[name] = error
+            ok = ok and bool(error.get("ok"))
+            continue
         report[name] = {"ok": error is None} | ({"error": error} if error else {})
         ok = ok and error is None
     report["elapsed_ms"] = round((time.monotonic() - started) * 1000, 1)

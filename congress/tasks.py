@@ -29,3 +29,12 @@ def send_pending_emails() -> int:
     from congress.notifications import send_pending_emails as run
 
     return run()
+
+
+@shared_task(name="congress.sweep_deadlines", ignore_result=True)
+def sweep_deadlines() -> dict[str, int]:
+    """The beat task: the same sweep as `manage.py sweep_deadlines`. Idempotent by design
+    (unique notice rows), so at-least-once delivery and overlapping runs are harmless."""
+    from congress.sweep import sweep
+
+    return sweep().counts()

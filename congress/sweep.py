@@ -1,0 +1,390 @@
+"""The deadline sweep: reminders before the due date, overdue marking, weekly escalation.
+
+Run by the Celery beat task `congress.sweep_deadlines` and by `manage.py sweep_deadlines`; both
+call `sweep()`. Exactly once is enforced by the database, not by a cache flag:
+
+- every notice has a row in `DeadlineNotice` with a unique (obligation, kind, key); the key carries
+  the due date, so an extension (a new due date) gets its own reminders;
+- a batch inserts its notice rows with `ignore_conflicts` and a claim token, then reads back the
+  rows carrying its token: only those are sent (a row inserted by another sweep is not ours);
+- the notice rows, the state changes, the events and the notifications of a batch are written in
+  one transaction, so either all of them exist or none does and the next sweep retries;
+- on PostgreSQL the batch rows are locked with `select_for_update(skip_locked=True)` so that two
+  sweeps running at once work on different obligations.
+
+A batch costs a fixed number of queries whatever its size (see `BATCH_QUERIES` in the docs and the
+test `test_sweep_queries_per_batch_are_flat`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from congress.models import (
+    DeadlineNotice,
+    Membership,
+    NoticeKind,
+    Notification,
+    Obligation,
+    ObligationEvent,
+    ObligationState,
+    Role,
+    SweepHeartbeat,
+    Unit,
+)
+
+log = logging.getLogger(__name__)
+
+REMINDABLE = (ObligationState.OPEN, ObligationState.RETURNED)
+SWEPT = (ObligationState.OPEN, ObligationState.RETURNED, ObligationState.OVERDUE)
+
+
+@dataclass
+class SweepResult:
+    reminders: int = 0
+    overdue: int = 0
+    escalations: int = 0
+    notifications: int = 0
+    emails: int = 0
+    obligations: int = 0
+    batches: int = 0
+    queries_per_batch: list[int] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "reminders": self.reminders,
+            "overdue": self.overdue,
+            "escalations": self.escalations,
+            "notifications": self.notifications,
+            "emails": self.emails,
+            "obligations": self.obligations,
+            "batches": self.batches,
+        }
+
+
+@dataclass(frozen=True)
+class PlannedNotice:
+    obligation: Obligation
+    kind: str
+    key: str
+    note: str = ""
+
+
+def reminder_offset(days_left: int, offsets: list[int]) -> int | None:
+    """The reminder due now for an obligation `days_left` days before its due date: the smallest
+    offset that is still ≥ days_left (so a sweep that missed the 14-day reminder sends the 3-day
+    one, not both); None when it is too early or the date has passed."""
+    if days_left < 0:
+        return None
+    candidates = [o for o in offsets if o >= days_left]
+    return min(candidates) if candidates else None
+
+
+def plan(ob: Obligation, today: dt.date, offsets: list[int], every: int) -> list[PlannedNotice]:
+    """What this obligation should be told today (pure: no queries)."""
+    days_left = (ob.due_date - today).days
+    due = ob.due_date.isoformat()
+    if ob.state in REMINDABLE and days_left >= 0:
+        offset = reminder_offset(days_left, offsets)
+        if offset is None:
+            return []
+        return [PlannedNotice(ob, NoticeKind.REMINDER, f"reminder:{due}:{offset}")]
+    if days_left >= 0:
+        return []
+    notices = []
+    if ob.state in REMINDABLE:
+        notices.append(PlannedNotice(ob, NoticeKind.OVERDUE, f"overdue:{due}"))
+    week = (-days_left) // every
+    if week >= 1:
+        notices.append(PlannedNotice(ob, NoticeKind.ESCALATION, f"escalation:{due}:{week}"))
+    return notices
+
+
+def sweep(
+    now: dt.datetime | None = None, *, batch_size: int | None = None, send_emails: bool = True
+) -> SweepResult:
+    """Sweep every pending obligation due within the reminder window (or past due) once.
+
+    Safe to run repeatedly and concurrently. Returns the counts; records the heartbeat.
+    """
+    started = timezone.now()
+    now = now or started
+    today = timezone.localdate(now)
+    offsets = sorted(settings.DEADLINE_REMINDER_OFFSETS, reverse=True)
+    horizon = today + dt.timedelta(days=max(offsets, default=0))
+    every = settings.DEADLINE_ESCALATION_DAYS
+    size = batch_size or settings.DEADLINE_SWEEP_BATCH
+    result = SweepResult()
+    ctx = _Context.load()
+    last_id = 0
+    while True:
+        with transaction.atomic():
+            qs = (
+                Obligation.objects.filter(state__in=SWEPT, due_date__lte=horizon, pk__gt=last_id)
+                .order_by("pk")
+                .select_related("unit")
+                .only(
+                    "id",
+                    "unit__name",
+                    "unit_id",
+                    "title",
+                    "kind",
+                    "due_date",
+                    "state",
+                    "supervising_office_id",
+                )
+            )
+            if settings.IS_POSTGRES:
+                qs = qs.select_for_update(skip_locked=True, of=("self",))
+            batch = list(qs[:size])
+            if not batch:
+                break
+            last_id = batch[-1].pk
+            result.batches += 1
+            result.obligations += len(batch)
+            _sweep_batch(
+                batch, now=now, today=today, offsets=offsets, every=every, ctx=ctx, result=result
+            )
+        if len(batch) < size:
+            break
+    if send_emails:
+        from congress.notifications import send_pending_emails
+
+        try:
+            result.emails = send_pending_emails()
+        except Exception:  # e-mail trouble must not lose the heartbeat; next sweep retries
+            log.warning("send_pending_emails failed during the sweep", exc_info=True)
+    _heartbeat(started, now, result)
+    return result
+
+
+class _Context:
+    """Per-sweep constants, read once: the content type and the general office."""
+
+    def __init__(self, content_type_id: int, general_office_id: int | None) -> None:
+        self.content_type_id = content_type_id
+        self.general_office_id = general_office_id
+
+    @classmethod
+    def load(cls) -> _Context:
+        ct = ContentType.objects.get_for_model(Obligation)
+        office = (
+            Unit.objects.filter(office_role="general_office", is_active=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        return cls(ct.pk, office)
+
+
+def _sweep_batch(batch, *, now, today, offsets, every, ctx: _Context, result: SweepResult) -> None:
+    planned = [n for ob in batch for n in plan(ob, today, offsets, every)]
+    if not planned:
+        return
+    claim = uuid.uuid4().hex
+    # 1 query (per chunk of the backend's parameter limit): insert; rows that exist are skipped.
+    DeadlineNotice.objects.bulk_create(
+        [
+            DeadlineNotice(
+                obligation=n.obligation, kind=n.kind, key=n.key, claim=claim, created_at=now
+            )
+            for n in planned
+        ],
+        ignore_conflicts=True,
+    )
+    # 1 query: which of them did we insert?
+    ours = {
+        (ob_id, kind, key): pk
+        for pk, ob_id, kind, key in DeadlineNotice.objects.filter(claim=claim).values_list(
+            "pk", "obligation_id", "kind", "key"
+        )
+    }
+    mine = [
+        (n, ours[(n.obligation.pk, n.kind, n.key)])
+        for n in planned
+        if (n.obligation.pk, n.kind, n.key) in ours
+    ]
+    by_ob = {ob.pk: ob for ob in batch}
+    # The overdue transition does not depend on the notice (a report returned after its due date
+    # becomes overdue again even though its overdue notice already went out).
+    to_overdue = [ob for ob in batch if ob.state in REMINDABLE and ob.due_date < today]
+    if to_overdue:
+        ids = [ob.pk for ob in to_overdue]
+        # 1 query: a conditional update; the rows are locked by us (PostgreSQL) or the whole
+        # database is (SQLite's immediate transactions), so every id is still in an open state.
+        Obligation.objects.filter(pk__in=ids, state__in=REMINDABLE).update(
+            state=ObligationState.OVERDUE, overdue_since=now
+        )
+        # 1 query: the append-only log.
+        ObligationEvent.objects.bulk_create(
+            [
+                ObligationEvent(
+                    obligation_id=ob.pk,
+                    kind="overdue",
+                    from_state=ob.state,
+                    to_state=ObligationState.OVERDUE,
+                    at=now,
+                    note="sweep",
+                )
+                for ob in to_overdue
+            ]
+        )
+        result.overdue += len(to_overdue)
+    escalated = [by_ob[n.obligation.pk].pk for n, _ in mine if n.kind == NoticeKind.ESCALATION]
+    if escalated:
+        # 1 query.
+        Obligation.objects.filter(pk__in=escalated).update(last_escalated_at=now)
+    if not mine:
+        return
+    result.reminders += sum(1 for n, _ in mine if n.kind == NoticeKind.REMINDER)
+    result.escalations += len(escalated)
+    result.notifications += _notify_batch(mine, now=now, ctx=ctx)
+
+
+def _recipients(mine, ctx: _Context) -> tuple[dict[int, list], dict[int, list]]:
+    unit_ids = {n.obligation.unit_id for n, _ in mine if n.kind != NoticeKind.ESCALATION}
+    office_ids = {
+        n.obligation.supervising_office_id or ctx.general_office_id
+        for n, _ in mine
+        if n.kind == NoticeKind.ESCALATION
+    } - {None}
+    liaisons: dict[int, list] = defaultdict(list)
+    staff: dict[int, list] = defaultdict(list)
+    if unit_ids or office_ids:
+        # 1 query: every active liaison of the owing units and staff of the offices concerned.
+        from django.db.models import Q
+
+        cond = Q(role=Role.LIAISON, unit_id__in=unit_ids) | Q(
+            role=Role.STAFF, unit_id__in=office_ids
+        )
+        for m in Membership.objects.filter(
+            cond, is_active=True, user__is_active=True
+        ).select_related("user"):
+            (liaisons if m.role == Role.LIAISON else staff)[m.unit_id].append(m.user)
+    return liaisons, staff
+
+
+TITLES = {
+    NoticeKind.REMINDER: _("Reminder: “%(title)s” is due on %(date)s"),
+    NoticeKind.OVERDUE: _("Overdue: “%(title)s” was due on %(date)s"),
+    NoticeKind.ESCALATION: _("Escalation: %(unit)s has not submitted “%(title)s” (due %(date)s)"),
+}
+BODIES = {
+    NoticeKind.REMINDER: _(
+        "%(days)s days left. Submit the report in the unit portal, or ask for an extension before the due date."
+    ),
+    NoticeKind.OVERDUE: _(
+        "The due date has passed. Submit the report in the unit portal as soon as possible."
+    ),
+    NoticeKind.ESCALATION: _("Overdue for %(days)s days. Please follow up with the unit."),
+}
+
+
+def _notify_batch(mine, *, now, ctx: _Context) -> int:
+    from congress.deadlines import obligation_url
+
+    liaisons, staff = _recipients(mine, ctx)
+    today = timezone.localdate(now)
+    rows: list[Notification] = []
+    for notice, notice_id in mine:
+        ob = notice.obligation
+        if notice.kind == NoticeKind.ESCALATION:
+            people = staff.get(ob.supervising_office_id or ctx.general_office_id, [])
+        else:
+            people = liaisons.get(ob.unit_id, [])
+        seen = set()
+        url = obligation_url(ob)
+        for user in people:
+            if user.pk in seen:
+                continue
+            seen.add(user.pk)
+            with translation.override(user.language or settings.LANGUAGE_CODE):
+                params = {
+                    "title": ob.title,
+                    "date": ob.due_date.isoformat(),
+                    "unit": ob.unit.name,
+                    "days": abs((ob.due_date - today).days),
+                }
+                rows.append(
+                    Notification(
+                        recipient=user,
+                        kind=f"deadline.{notice.kind}",
+                        key=f"deadline:notice:{notice_id}",
+                        title=(str(TITLES[notice.kind]) % params)[:200],
+                        body=str(BODIES[notice.kind]) % params,
+                        url=url,
+                        subject_type_id=ctx.content_type_id,
+                        subject_id=ob.pk,
+                        created_at=now,
+                        email_state="pending" if user.email else "skipped",
+                    )
+                )
+    if rows:
+        # 1 query: the notices are ours (claimed above), so no existing rows to look up first.
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        transaction.on_commit(_deliver)
+    return len(rows)
+
+
+def _deliver() -> None:
+    from congress.notifications import active_channels
+
+    for channel in active_channels():
+        try:
+            channel.deliver()
+        except Exception:  # a channel outage never fails the sweep; the next one catches up
+            log.warning("notification channel %s failed", channel.name, exc_info=True)
+
+
+def _heartbeat(started: dt.datetime, clock: dt.datetime, result: SweepResult) -> None:
+    finished = timezone.now()
+    duration = int((finished - started).total_seconds() * 1000)
+    hb, created = SweepHeartbeat.objects.get_or_create(
+        name="deadlines",
+        defaults={
+            "started_at": started,
+            "finished_at": finished,
+            "clock": clock,
+            "counts": result.counts(),
+            "duration_ms": duration,
+            "runs": 1,
+        },
+    )
+    if not created:
+        from django.db.models import F
+
+        SweepHeartbeat.objects.filter(pk=hb.pk).update(
+            started_at=started,
+            finished_at=finished,
+            clock=clock,
+            counts=result.counts(),
+            duration_ms=duration,
+            runs=F("runs") + 1,
+        )
+
+
+def last_heartbeat() -> SweepHeartbeat | None:
+    return SweepHeartbeat.objects.filter(name="deadlines").first()
+
+
+def is_stale(hb: SweepHeartbeat | None, now: dt.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    limit = dt.timedelta(minutes=2 * settings.DEADLINE_SWEEP_MINUTES)
+    return hb is None or now - hb.finished_at > limit
+
+
+def timed_sweep(now: dt.datetime | None = None) -> tuple[SweepResult, float]:
+    t0 = time.perf_counter()
+    result = sweep(now)
+    return result, time.perf_counter() - t0
