@@ -6,3 +6,18 @@ class JointMeetingsConfig(AppConfig):
     name = "congress.jointmeetings"
     label = "jointmeetings"
     verbose_name = _("Joint meeting record book")
+
+    def ready(self) -> None:
+        from congress.panels import register_dashboard_panel
+
+        register_dashboard_panel(40, "jointmeetings/_panel.html", _recorder_panel)
+
+
+def _recorder_panel(request):
+    """Recorders: the open entries their street keeps. One query (memberships are cached)."""
+    from congress.access import actor_for
+    from congress.jointmeetings.queries import open_entries_for
+
+    if not actor_for(request.user).is_recorder:
+        return None
+    return {"entries": list(open_entries_for(request.user)[:5])}
