@@ -6,3 +6,12 @@ class SuggestionsConfig(AppConfig):
     name = "motions.suggestions"
     label = "suggestions"
     verbose_name = _("Deputy suggestions")
+
+    def ready(self) -> None:
+        from congress.panels import register_dashboard_panel
+        from motions.suggestions import panels
+
+        register_dashboard_panel(
+            20, "suggestions/_panel_to_rate.html", panels.replies_to_rate_panel
+        )
+        register_dashboard_panel(21, "suggestions/_panel_unit.html", panels.unit_panel)

@@ -366,6 +366,7 @@ class Contact(models.Model):
         related_name="+",
         verbose_name=_("deputy contacted"),
     )
+    round = models.PositiveSmallIntegerField(_("handling round"), default=1)
     method = models.CharField(_("method"), max_length=20, choices=ContactMethod.choices)
     contacted_on = models.DateField(_("date"))
     note = models.TextField(_("what was discussed"))
