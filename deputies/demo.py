@@ -111,7 +111,11 @@ def _landline(rng) -> str:
 
 
 def seed(ctx: DemoContext) -> None:
-    seed_registry(ctx)
+    world = seed_registry(ctx)
+    seed_reception_days(ctx, world)
+    seed_opinions(ctx, world)
+    seed_trainings(ctx, world)
+    seed_duty(ctx, world)
 
 
 def seed_registry(ctx: DemoContext) -> dict:
@@ -358,3 +362,429 @@ def _seed_deputies(ctx, term, city_term, town_terms, areas, groups, stations) ->
         f"{len(specs) - DISTRICT_DEPUTIES} city and town deputies"
     )
     return by_number
+
+
+# --- Activity: reception days, opinions, trainings, duty records ---------------------------------
+
+OPINIONS = {
+    "housing": [
+        "小区物业费上涨后服务质量没有提高，电梯经常停运，希望街道督促物业公司整改。",
+        "老旧小区加装电梯意见不统一，低层住户反对，希望有关部门出面协调。",
+        "楼顶防水层老化，雨季屋内漏水，多次报修未解决。",
+    ],
+    "transport": [
+        "小区周边停车位严重不足，晚上车辆占用消防通道，存在安全隐患。",
+        "学校门口早晚高峰拥堵，建议增设临时停车接送区和交通协管员。",
+        "公交站台离地铁站太远，老人换乘不便，建议调整站位。",
+    ],
+    "education": [
+        "社区附近缺少普惠性幼儿园，入园难问题突出。",
+        "希望学校课后服务增加体育和艺术类课程，放学时间与家长下班时间衔接。",
+    ],
+    "health": [
+        "社区卫生服务站药品种类少，慢性病老人需要到大医院开药，希望增加常用药配备。",
+        "希望增加社区养老驿站的助餐服务点，方便独居老人就餐。",
+        "家庭医生签约后联系不上，希望公开联系方式和服务时间。",
+    ],
+    "environment": [
+        "垃圾分类投放点设置在楼门口，夏季异味大，建议调整位置并增加清运频次。",
+        "河道边绿地缺少照明，晚上散步不安全，建议增设路灯。",
+        "附近餐馆油烟直排，影响居民开窗通风。",
+    ],
+    "urban": [
+        "人行道被共享单车大量占用，盲道无法通行。",
+        "背街小巷路面破损，雨天积水严重，希望尽快修补。",
+    ],
+    "social": [
+        "灵活就业人员社保缴费办理流程不清楚，希望社区提供咨询。",
+        "希望为社区残疾人提供更多就业培训机会。",
+    ],
+    "safety": [
+        "小区监控设施老化，近期发生多起电动车电池被盗事件。",
+        "楼道内电动自行车充电现象普遍，存在火灾隐患，建议建设集中充电设施。",
+    ],
+    "other": ["希望社区多组织群众文化活动，丰富老年人精神生活。"],
+}
+ANSWERS = [
+    "代表当场解释了相关政策，并告知办理渠道和所需材料，选民表示满意。",
+    "代表联系社区居委会现场了解情况，居委会承诺一周内协调解决。",
+]
+REPLIES = [
+    "经核查，我单位已将该问题列入年度工作计划，预计下季度完成整改，并将定期向社区通报进展。",
+    "我单位已会同街道办事处实地踏勘，制定了解决方案，相关工作正在推进中。",
+]
+FEEDBACK = [
+    "已电话告知选民承办单位的答复和整改安排，选民表示理解。",
+    "代表在下一次接待日当面向选民反馈办理结果，选民表示满意。",
+]
+FORWARD_UNITS = {
+    "housing": "区房管局",
+    "transport": "区交通委",
+    "education": "区教委",
+    "health": "区卫生健康委",
+    "environment": "区生态环境局",
+    "urban": "区城市管理委",
+    "social": "区人力资源社会保障局",
+    "safety": "区应急管理局",
+}
+TRAININGS = [
+    (
+        "人大代表履职基本知识",
+        dt.date(2022, 2, 15),
+        "代表法、选举法和地方组织法关于代表权利和义务的规定。",
+    ),
+    ("如何撰写高质量的代表建议", dt.date(2022, 9, 1), "代表建议的选题、调研、撰写要求和常见问题。"),
+    (
+        "代表之家、代表联络站工作规则",
+        dt.date(2023, 3, 10),
+        "进站接待选民的流程、选民意见的登记与处理、反馈要求。",
+    ),
+    (
+        "预算审查监督的重点和方法",
+        dt.date(2024, 4, 20),
+        "如何阅读政府预算报告，审查重点和监督方式。",
+    ),
+    (
+        "智慧人大平台操作指南",
+        dt.date(2025, 1, 10),
+        "在手机上联名、提交建议、评价办理结果和发布履职情况。",
+    ),
+    (
+        "2026年代表履职培训：基层治理与接诉即办",
+        dt.date(2026, 5, 8),
+        "接诉即办与代表联系群众工作的衔接。",
+    ),
+]
+
+
+def _months(start: dt.date, end: dt.date):
+    y, m = start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        yield y, m
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+
+
+def _nth_weekday(y: int, m: int, weekday: int, n: int) -> dt.date:
+    first = dt.date(y, m, 1)
+    offset = (weekday - first.weekday()) % 7
+    return first + dt.timedelta(days=offset + 7 * (n - 1))
+
+
+def _station_rosters(world) -> dict[int, list]:
+    """Serving district deputies per station (the login deputies first, so they are on duty)."""
+    from deputies.models import Mandate
+
+    rosters: dict[int, list] = {}
+    mandates = (
+        Mandate.objects.filter(term=world["term"], status="serving", station__isnull=False)
+        .select_related("deputy")
+        .order_by("deputy__number")
+    )
+    for m in mandates:
+        rosters.setdefault(m.station_id, []).append(m.deputy)
+    for roster in rosters.values():
+        roster.sort(key=lambda d: (d.user_id is None, d.number or ""))
+    return rosters
+
+
+def seed_reception_days(ctx: DemoContext, world) -> None:
+    """Monthly reception days at every station from January 2022 to a few weeks ahead; past ones
+    held (duty confirmed: station duty entered in the deputies' duty records)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from deputies.models import DutyKind, DutyRecord, ReceptionDay, Station, StationKind
+
+    ctx.step("reception days 2022 → the coming weeks")
+    end = ctx.today + dt.timedelta(days=35)
+    stations = list(Station.objects.filter(is_active=True).order_by("sort_order"))
+    rosters = _station_rosters(world)
+    existing = set(ReceptionDay.objects.values_list("station_id", "date", "starts_at"))
+    new = []
+    plan = []
+    for station in stations:
+        home = station.kind == StationKind.HOME
+        for y, m in _months(dt.date(2022, 1, 1), end):
+            date = _nth_weekday(y, m, 2, 2) if home else _nth_weekday(y, m, 4, 1)
+            if date > end:
+                continue
+            starts = dt.time(14, 30) if home else dt.time(9, 0)
+            ends = dt.time(17, 0) if home else dt.time(11, 30)
+            plan.append((station, date, starts))
+            if (station.pk, date, starts) not in existing:
+                new.append(
+                    ReceptionDay(
+                        station=station,
+                        date=date,
+                        starts_at=starts,
+                        ends_at=ends,
+                        topic="代表接待日：听取选民意见建议" if home else "代表进站接待选民",
+                        held_at=ctx.now if date <= ctx.today else None,
+                    )
+                )
+    ReceptionDay.objects.bulk_create(new, batch_size=500)
+    days = {
+        (d.station_id, d.date, d.starts_at): d
+        for d in ReceptionDay.objects.filter(pk__gte=0).only(
+            "id", "station_id", "date", "starts_at"
+        )
+    }
+    through = ReceptionDay.deputies.through
+    have = set(through.objects.values_list("receptionday_id", "deputy_id"))
+    links, duty = [], []
+    day_type = ContentType.objects.get_for_model(ReceptionDay)
+    have_duty = set(
+        DutyRecord.objects.filter(kind=DutyKind.STATION_DUTY).values_list("deputy_id", "source_id")
+    )
+    for station, date, starts in plan:
+        day = days[(station.pk, date, starts)]
+        roster = rosters.get(station.pk, [])
+        if not roster:
+            continue
+        month_index = (date.year - 2022) * 12 + date.month
+        on_duty = {roster[(month_index * 2 + k) % len(roster)] for k in range(2)}
+        if date >= ctx.today and roster[0].user_id:
+            on_duty.add(roster[0])  # the demo login deputy has duty days ahead
+        for deputy in on_duty:
+            if (day.pk, deputy.pk) not in have:
+                links.append(through(receptionday_id=day.pk, deputy_id=deputy.pk))
+            if date <= ctx.today and (deputy.pk, day.pk) not in have_duty:
+                duty.append(
+                    DutyRecord(
+                        deputy=deputy,
+                        kind=DutyKind.STATION_DUTY,
+                        title=f"在{station.name}参加代表接待日",
+                        date=date,
+                        source_type=day_type,
+                        source_id=day.pk,
+                        is_published=(deputy.pk + month_index) % 3 != 0,
+                    )
+                )
+    through.objects.bulk_create(links, batch_size=1000)
+    DutyRecord.objects.bulk_create(duty, batch_size=1000)
+    ctx.step(f"{len(days)} reception days, {len(duty)} new station duty entries")
+
+
+def seed_opinions(ctx: DemoContext, world) -> None:
+    """Voter opinions at deputies' homes: older ones closed by every route, recent ones open,
+    some forwarded with replies due soon or overdue (obligations of the deadline engine)."""
+    from congress.errors import DomainError
+    from congress.models import Unit
+    from deputies import services
+    from deputies.models import ReceptionDay, StationKind, VoterOpinion
+
+    rng = ctx.rng("deputies.opinions")
+    ctx.step("voter opinions")
+    days = list(
+        ReceptionDay.objects.filter(
+            station__kind=StationKind.HOME, date__lte=ctx.today, is_cancelled=False
+        )
+        .select_related("station")
+        .prefetch_related("deputies")
+        .order_by("date", "station__sort_order")
+    )
+    units = {u.name: u for u in Unit.objects.filter(name__in=FORWARD_UNITS.values())}
+    fallback_unit = Unit.objects.filter(kind="street").order_by("pk").first()
+    known = set(VoterOpinion.objects.values_list("station_id", "received_on", "content"))
+    categories = list(OPINIONS)
+    total = len(days)
+    created = 0
+    voter_index = 0
+    for i, day in enumerate(days, start=1):
+        ctx.progress("reception days", i, total)
+        on_duty = sorted(day.deputies.all(), key=lambda d: d.pk)
+        # Draw every random number first, so that a second run makes the same choices.
+        chance, category = rng.random(), rng.choice(categories)
+        content = rng.choice(OPINIONS[category])
+        with_contact, route = rng.random() < 0.6, rng.random()
+        answer, feedback, reply = rng.choice(ANSWERS), rng.choice(FEEDBACK), rng.choice(REPLIES)
+        reply_delay = rng.randint(15, 35)
+        if not on_duty or chance > 0.3:
+            continue
+        voter_index += 1
+        if (day.station_id, day.date, content) in known:
+            continue
+        known.add((day.station_id, day.date, content))
+        name, mobile, _email = ctx.person(voter_index, salt="voter")
+        at = dt.datetime.combine(day.date, day.starts_at, tzinfo=ctx.now.tzinfo)
+        opinion = services.record_opinion(
+            day.station,
+            recorded_by=on_duty[0],
+            content=content,
+            category=category,
+            voter_name=name if with_contact else "",
+            voter_contact=mobile if with_contact else "",
+            reception_day=day,
+            now=at,
+        )
+        created += 1
+        age = (ctx.today - day.date).days
+        unit = units.get(FORWARD_UNITS.get(category, ""), fallback_unit)
+        try:
+            if age < 20 and route < 0.5:
+                continue  # just recorded, awaiting processing
+            if route < 0.35 or unit is None:
+                services.answer_on_spot(opinion, answer=answer, actor=None, now=at)
+                if age > 14:
+                    services.close_opinion(opinion, feedback=feedback, actor=None, now=at)
+            elif route < 0.85:
+                services.forward_opinion(opinion, unit=unit, actor=None, now=at)
+                if age > 75 or (age > 40 and route < 0.7):
+                    reply_at = at + dt.timedelta(days=reply_delay)
+                    services.record_unit_reply(opinion, reply=reply, actor=None, now=reply_at)
+                    if age > 90:
+                        services.close_opinion(
+                            opinion,
+                            feedback=feedback,
+                            actor=None,
+                            now=reply_at + dt.timedelta(days=7),
+                        )
+            elif route < 0.93:
+                services.report_to_committee(
+                    opinion,
+                    note="涉及多个部门职责，建议由代表工委协调有关部门研究解决。",
+                    actor=None,
+                    now=at,
+                )
+            else:
+                services.convert_to_suggestion(
+                    opinion,
+                    title=f"关于{content[:16]}的建议",
+                    proposers=on_duty,
+                    term=world["term"],
+                    actor=None,
+                    now=at,
+                )
+        except DomainError as exc:  # e.g. the suggestions app refusing: keep the opinion open
+            ctx.step(f"opinion {opinion.pk}: {exc.code}")
+    ctx.step(f"{created} new voter opinions ({VoterOpinion.objects.count()} in all)")
+
+
+def seed_trainings(ctx: DemoContext, world) -> None:
+    from django.contrib.contenttypes.models import ContentType
+
+    from deputies.models import DutyKind, DutyRecord, Mandate, TrainingCompletion, TrainingMaterial
+
+    ctx.step("online training")
+    rng = ctx.rng("deputies.training")
+    deputies = [
+        m.deputy
+        for m in Mandate.objects.filter(term=world["term"], status="serving")
+        .select_related("deputy")
+        .order_by("deputy__number")
+    ]
+    mtype = ContentType.objects.get_for_model(TrainingMaterial)
+    have = set(TrainingCompletion.objects.values_list("material_id", "deputy_id"))
+    completions, duty = [], []
+    for title, published_on, body in TRAININGS:
+        if published_on > ctx.today:
+            continue
+        material, _ = TrainingMaterial.objects.get_or_create(
+            title=title,
+            defaults={
+                "body": body + "\n\n本课程约四十分钟，学习后请点击“标记为已完成”。",
+                "is_published": True,
+                "published_on": published_on,
+            },
+        )
+        share = 0.85 if (ctx.today - published_on).days > 365 else 0.4
+        for deputy in deputies:
+            draw, delay = rng.random(), rng.randint(1, 60)
+            if deputy.user_id or draw > share or (material.pk, deputy.pk) in have:
+                continue  # the demo logins keep trainings to complete
+            when = published_on + dt.timedelta(days=delay)
+            when = min(when, ctx.today)
+            completions.append(
+                TrainingCompletion(
+                    material=material,
+                    deputy=deputy,
+                    completed_at=dt.datetime.combine(when, dt.time(20), tzinfo=ctx.now.tzinfo),
+                )
+            )
+            duty.append(
+                DutyRecord(
+                    deputy=deputy,
+                    kind=DutyKind.TRAINING,
+                    title=f"完成在线培训：{title}",
+                    date=when,
+                    source_type=mtype,
+                    source_id=material.pk,
+                )
+            )
+    TrainingCompletion.objects.bulk_create(completions, batch_size=1000)
+    DutyRecord.objects.bulk_create(duty, batch_size=1000, ignore_conflicts=True)
+
+
+def seed_duty(ctx: DemoContext, world) -> None:
+    """Congress sessions attended (one entry per session held) and a few inspections and
+    research visits typed by the deputies; about two thirds published."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from congress.models import Meeting, MeetingKind
+    from deputies.models import DutyKind, DutyRecord, Mandate
+
+    ctx.step("duty records: sessions attended, inspections")
+    rng = ctx.rng("deputies.duty")
+    deputies = [
+        m.deputy
+        for m in Mandate.objects.filter(term=world["term"])
+        .select_related("deputy")
+        .order_by("deputy__number")
+    ]
+    sessions = list(
+        Meeting.objects.filter(
+            term=world["term"], kind=MeetingKind.CONGRESS_SESSION, starts_on__lte=ctx.today
+        ).order_by("starts_on")
+    )
+    mtype = ContentType.objects.get_for_model(Meeting)
+    have = set(
+        DutyRecord.objects.filter(kind=DutyKind.MEETING, source_type=mtype).values_list(
+            "deputy_id", "source_id"
+        )
+    )
+    manual_have = set(
+        DutyRecord.objects.filter(is_manual=True).values_list("deputy_id", "date", "title")
+    )
+    rows = []
+    visits = [
+        "参加代表小组视察辖区老旧小区综合整治",
+        "参加区人大常委会组织的预算执行情况专题调研",
+        "参加“接诉即办”工作专题视察",
+        "参加垃圾分类工作执法检查",
+        "参加代表小组活动，走访辖区养老驿站",
+        "参加市区两级代表联合调研：城市更新",
+    ]
+    for deputy in deputies:
+        for s in sessions:
+            published = rng.random() < 0.7
+            if (deputy.pk, s.pk) not in have:
+                rows.append(
+                    DutyRecord(
+                        deputy=deputy,
+                        kind=DutyKind.MEETING,
+                        title=f"出席{s.title}",
+                        date=s.starts_on,
+                        source_type=mtype,
+                        source_id=s.pk,
+                        is_published=published,
+                    )
+                )
+        for _k in range(rng.randint(1, 4)):
+            date = dt.date(2022, 3, 1) + dt.timedelta(
+                days=rng.randint(0, (ctx.today - dt.date(2022, 3, 1)).days)
+            )
+            title, published = rng.choice(visits), rng.random() < 0.6
+            if (deputy.pk, date, title) in manual_have:
+                continue
+            manual_have.add((deputy.pk, date, title))
+            rows.append(
+                DutyRecord(
+                    deputy=deputy,
+                    kind=DutyKind.INSPECTION,
+                    title=title,
+                    date=date,
+                    is_manual=True,
+                    is_published=published,
+                )
+            )
+    DutyRecord.objects.bulk_create(rows, batch_size=1000)
+    ctx.step(f"{len(rows)} new duty record entries ({DutyRecord.objects.count()} in all)")
