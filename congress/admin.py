@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -18,6 +18,7 @@ from congress.models import (
     ObligationEvent,
     Regulation,
     Street,
+    SweepHeartbeat,
     Term,
     Transition,
     Unit,
@@ -157,6 +158,10 @@ class DeadlineRuleAdmin(SimpleHistoryAdmin):
     list_filter = ["limit_unit", "is_active"]
     search_fields = ["code", "name", "source"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Code refers to rules by `code`: it is fixed once the rule exists.
+        return ["code"] if obj else []
+
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
@@ -184,11 +189,27 @@ class ObligationEventInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 class ObligationDocumentInline(admin.TabularInline):
     model = ObligationDocument
     extra = 0
     readonly_fields = ["submitted_by", "submitted_at"]
+
+
+def _each(modeladmin, request, queryset, call, done_message):
+    from congress.errors import DomainError
+
+    done = 0
+    for obj in queryset:
+        try:
+            call(obj)
+            done += 1
+        except DomainError as exc:
+            modeladmin.message_user(request, f"{obj}: {exc.message}", messages.WARNING)
+    modeladmin.message_user(request, done_message % {"n": done})
 
 
 @admin.register(Obligation)
@@ -198,7 +219,11 @@ class ObligationAdmin(admin.ModelAdmin):
     search_fields = ["title", "unit__name"]
     date_hierarchy = "due_date"
     list_select_related = ["unit", "supervising_office"]
+    # State and dates change through the services (the portal pages, these actions), so that
+    # the event log and the notices stay complete.
     readonly_fields = [
+        "state",
+        "due_date",
         "subject_type",
         "subject_id",
         "original_due_date",
@@ -210,6 +235,31 @@ class ObligationAdmin(admin.ModelAdmin):
         "created_at",
     ]
     inlines = [ObligationDocumentInline, ObligationEventInline]
+    actions = ["urge", "accept"]
+
+    @admin.action(description=_("Urge the owing units (催办)"))
+    def urge(self, request, queryset):
+        from congress.deadlines import urge_obligation
+
+        _each(
+            self,
+            request,
+            queryset,
+            lambda ob: urge_obligation(ob, actor=request.user),
+            _("%(n)d units urged."),
+        )
+
+    @admin.action(description=_("Accept the submitted reports"))
+    def accept(self, request, queryset):
+        from congress.deadlines import accept_report
+
+        _each(
+            self,
+            request,
+            queryset,
+            lambda ob: accept_report(ob, actor=request.user),
+            _("%(n)d reports accepted."),
+        )
 
 
 @admin.register(ExtensionRequest)
@@ -220,14 +270,66 @@ class ExtensionRequestAdmin(admin.ModelAdmin):
         "requested_due_date",
         "state",
         "approved_due_date",
+        "meeting",
         "decided_at",
     ]
     list_filter = ["state"]
-    list_select_related = ["obligation__unit", "requested_by"]
+    list_select_related = ["obligation__unit", "requested_by", "meeting__term__congress"]
+    # Decisions are recorded on the obligation's page (with the meeting and the new date) or
+    # with the actions below, through the service.
+    readonly_fields = [
+        "obligation",
+        "requested_by",
+        "requested_at",
+        "reason",
+        "requested_due_date",
+        "state",
+        "decided_by",
+        "decided_at",
+        "approved_due_date",
+    ]
+    actions = ["approve_as_requested", "refuse"]
+
+    @admin.action(description=_("Approve as requested (chairpersons' meeting decision)"))
+    def approve_as_requested(self, request, queryset):
+        from congress.deadlines import decide_extension
+
+        _each(
+            self,
+            request,
+            queryset,
+            lambda r: decide_extension(r, actor=request.user, approve=True, meeting=r.meeting),
+            _("%(n)d requests approved."),
+        )
+
+    @admin.action(description=_("Refuse (chairpersons' meeting decision)"))
+    def refuse(self, request, queryset):
+        from congress.deadlines import decide_extension
+
+        _each(
+            self,
+            request,
+            queryset,
+            lambda r: decide_extension(r, actor=request.user, approve=False, meeting=r.meeting),
+            _("%(n)d requests refused."),
+        )
 
 
 @admin.register(DeadlineNotice)
 class DeadlineNoticeAdmin(admin.ModelAdmin):
     list_display = ["obligation", "kind", "key", "created_at"]
     list_filter = ["kind"]
-    readonly_fields = ["obligation", "kind", "key", "actor", "note", "created_at"]
+    list_select_related = ["obligation"]
+    readonly_fields = ["obligation", "kind", "key", "actor", "note", "claim", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SweepHeartbeat)
+class SweepHeartbeatAdmin(admin.ModelAdmin):
+    list_display = ["name", "finished_at", "clock", "duration_ms", "runs", "counts"]
+    readonly_fields = [f.name for f in SweepHeartbeat._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

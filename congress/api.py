@@ -61,3 +61,11 @@ class IsCommitteeStaff(permissions.BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return actor_for(request.user).is_staff_member
+
+
+def register(router) -> None:
+    """The deadline engine's endpoints (obligations, rules). They live in congress/api_deadlines.py,
+    imported here lazily: DRF imports this module for `Pagination` while building viewsets."""
+    from congress.api_deadlines import register as register_deadlines
+
+    register_deadlines(router)

@@ -608,3 +608,63 @@ def urge_obligation(
         key=f"deadline:notice:{notice.pk}",
     )
     return notice
+
+
+# --- Reads (no side effects): the querysets pages, exports and the API share -----------------
+
+
+def visible_obligations(user):
+    """Obligations `user` may see: staff see all, a liaison its units' only, others none."""
+    from congress.access import actor_for
+
+    actor = actor_for(user)
+    qs = Obligation.objects.select_related("unit", "supervising_office", "rule")
+    if actor.is_staff_member:
+        return qs
+    if actor.liaison_unit_ids:
+        return qs.filter(unit_id__in=actor.liaison_unit_ids)
+    return qs.none()
+
+
+def with_pending_extension(qs):
+    """Annotate `has_pending_extension` (one subquery, no per-row query)."""
+    return qs.annotate(
+        has_pending_extension=models.Exists(
+            ExtensionRequest.objects.filter(
+                obligation=models.OuterRef("pk"), state=ExtensionState.PENDING
+            )
+        )
+    )
+
+
+def on_time_rates(qs) -> list[dict]:
+    """Per owing unit: obligations that came due, how many were submitted by the due date.
+
+    Counted over obligations that are accepted, submitted or overdue (not waived, not still open
+    before their date): on time = submitted on or before the due date. One query.
+    """
+    from django.db.models import Count, F, Q
+
+    rows = (
+        qs.filter(
+            Q(state=ObligationState.OVERDUE)
+            | Q(state__in=[ObligationState.SUBMITTED, ObligationState.ACCEPTED])
+        )
+        .values("unit_id", "unit__name")
+        .annotate(
+            total=Count("pk"),
+            on_time=Count(
+                "pk",
+                filter=Q(submitted_at__isnull=False)
+                & Q(submitted_at__date__lte=F("due_date"))
+                & Q(overdue_since__isnull=True),
+            ),
+            overdue=Count("pk", filter=Q(state=ObligationState.OVERDUE)),
+        )
+        .order_by("unit__name")
+    )
+    result = []
+    for row in rows:
+        rate = round(100 * row["on_time"] / row["total"]) if row["total"] else None
+        result.append({**row, "rate": rate})
+    return result

@@ -4,7 +4,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from congress import views
+from congress import views, views_deadlines
+from congress.security import ThrottledAuthenticationForm
 
 admin.site.site_header = _("Haidian District People's Congress Standing Committee")
 admin.site.site_title = _("Standing Committee administration")
@@ -23,6 +24,37 @@ portal_patterns = (
         path("", views.dashboard, name="dashboard"),
         path("inbox/", views.inbox, name="inbox"),
         path("inbox/<int:pk>/open/", views.open_notification, name="open_notification"),
+        # The deadline engine: reports owed (units), one obligation and its actions, staff dashboard.
+        path("obligations/", views_deadlines.obligation_list, name="obligations"),
+        path("obligations/<int:pk>/", views_deadlines.obligation_detail, name="obligation"),
+        path("obligations/<int:pk>/submit/", views_deadlines.submit, name="obligation_submit"),
+        path(
+            "obligations/<int:pk>/extension/",
+            views_deadlines.request_extension,
+            name="obligation_extension",
+        ),
+        path(
+            "obligations/<int:pk>/extension/withdraw/",
+            views_deadlines.withdraw_extension,
+            name="obligation_extension_withdraw",
+        ),
+        path(
+            "obligations/<int:pk>/extension/<int:request_pk>/decide/",
+            views_deadlines.decide_extension,
+            name="obligation_extension_decide",
+        ),
+        path("obligations/<int:pk>/accept/", views_deadlines.accept, name="obligation_accept"),
+        path(
+            "obligations/<int:pk>/return/", views_deadlines.return_report, name="obligation_return"
+        ),
+        path("obligations/<int:pk>/urge/", views_deadlines.urge, name="obligation_urge"),
+        path(
+            "obligations/<int:pk>/documents/<int:document_pk>/",
+            views_deadlines.document,
+            name="obligation_document",
+        ),
+        path("deadlines/", views_deadlines.staff_dashboard, name="deadlines"),
+        path("deadlines/export.xlsx", views_deadlines.export_xlsx, name="deadlines_export"),
     ],
     "portal",
 )
@@ -34,7 +66,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=ThrottledAuthenticationForm
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
