@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -18,12 +19,14 @@ from congress.panels import DASHBOARD_PANELS, HOME_PANELS, render_panels
 @require_GET
 def home(request):
     term = queries.current_term()
+    today = timezone.localdate()
     return render(
         request,
         "congress/home.html",
         {
             "term": term,
-            "meetings": queries.recent_meetings(term),
+            "meetings": queries.recent_meetings(term, today),
+            "upcoming": queries.upcoming_meetings(term, today),
             "panels": render_panels(HOME_PANELS, request),
         },
     )
