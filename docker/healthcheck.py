@@ -17,7 +17,7 @@ request = urllib.request.Request(
     headers={"Host": host, "X-Forwarded-Proto": "https", "Accept": "application/json"},
 )
 try:
-    with urllib.request.urlopen(request, timeout=5) as response:
+    with urllib.request.urlopen(request, timeout=8) as response:
         sys.exit(0 if response.status == 200 else 1)
 except urllib.error.HTTPError as exc:
     print(f"/healthz answered {exc.code}: {exc.read()[:300]!r}", file=sys.stderr)
