@@ -70,7 +70,6 @@ Tests and the demo seed build their files with :func:`sample_jpeg`, :func:`sampl
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 import struct
@@ -84,6 +83,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
+from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -555,7 +555,7 @@ def _safe_extension(filename: str) -> str:
 
 
 def _generated_path(folder: str, filename: str) -> str:
-    today = dt.date.today()
+    today = timezone.localdate()
     return f"{folder.strip('/')}/{today:%Y/%m}/{uuid.uuid4().hex}.{_safe_extension(filename)}"
 
 
