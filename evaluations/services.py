@@ -27,6 +27,7 @@ from evaluations.models import (
     OpinionSource,
     Option,
     Participation,
+    PhaseKind,
     Tally,
     Vote,
     VoterGroup,
@@ -70,20 +71,43 @@ def _locked_item(item: Item) -> Item:
     return Item.objects.select_for_update().select_related("campaign", "unit").get(pk=item.pk)
 
 
+def meeting_date(item: Item) -> dt.date | None:
+    """The evaluation meeting date: the ballot's, else the campaign schedule's meeting phase."""
+    vote = Vote.objects.filter(item=item).only("meeting_on").first()
+    if vote is not None and vote.meeting_on:
+        return vote.meeting_on
+    phase = item.campaign.phases.filter(kind=PhaseKind.MEETING).first()
+    return phase.starts_on if phase else None
+
+
 @transaction.atomic
 def request_self_report(
-    item: Item, *, actor, due_date: dt.date | None = None, now: dt.datetime | None = None
+    item: Item,
+    *,
+    actor,
+    due_date: dt.date | None = None,
+    meeting_on: dt.date | None = None,
+    now: dt.datetime | None = None,
 ) -> Obligation:
     """Ask the department for its self-report (自查报告): opens an `evaluation-self-report`
-    obligation (rule, or an explicit due date from the schedule). PLANNED → SELF_REPORT."""
+    obligation. The rule counts back from the evaluation meeting (given, or from the ballot or
+    the schedule); an explicit `due_date` overrides it. PLANNED → SELF_REPORT.
+    Errors: `bad_transition`; `no_meeting_date` when neither a due date nor a meeting date is known."""
     item = _locked_item(item)
+    anchor = meeting_on or meeting_date(item)
+    if due_date is None and anchor is None:
+        raise InvalidInput(
+            "no_meeting_date",
+            _("Set the evaluation meeting date in the schedule, or give a due date."),
+            field="due_date",
+        )
     _move(item, ItemState.SELF_REPORT, actor=actor, now=now)
     return deadlines.open_obligation(
         unit=item.unit,
         kind=KIND_SELF_REPORT,
         subject=item,
         title=f"{item.campaign.year}年评议自查报告：{item.title}",
-        starts_on=_today(now),
+        starts_on=anchor or _today(now),
         rule_code=None if due_date else "evaluation-self-report",
         due_date=due_date,
         supervising_office=item.campaign.lead_office,
@@ -144,7 +168,7 @@ def add_opinion(
             _("An opinion may have at most %(n)d characters.") % {"n": OPINION_MAX_LENGTH},
             field="text",
         )
-    if item.state not in OPINION_STATES:
+    if Item.objects.values_list("state", flat=True).get(pk=item.pk) not in OPINION_STATES:
         raise EvaluationError(
             "opinions_closed", _("Opinions on this item are not being gathered now.")
         )
@@ -207,9 +231,10 @@ def prepare_vote(item: Item, *, actor, meeting_on: dt.date | None = None, invite
 
 
 @transaction.atomic
-def open_vote(vote: Vote, *, actor, now: dt.datetime | None = None) -> Vote:
+def open_vote(vote: Vote, *, actor, now: dt.datetime | None = None, notify: bool = True) -> Vote:
     """Staff open voting. Creates every tally row at once (so casting only updates counters).
-    The item moves RESEARCH → VOTING. Errors: `not_draft`, `bad_transition`."""
+    The item moves RESEARCH → VOTING; eligible voters are notified (not when seeding history).
+    Errors: `not_draft`, `bad_transition`."""
     now = now or timezone.now()
     vote = Vote.objects.select_for_update().select_related("item__campaign").get(pk=vote.pk)
     if vote.state != VoteState.DRAFT:
@@ -223,6 +248,8 @@ def open_vote(vote: Vote, *, actor, now: dt.datetime | None = None) -> Vote:
     vote.state, vote.opened_at = VoteState.OPEN, now
     vote.meeting_on = vote.meeting_on or timezone.localdate(now)
     vote.save(update_fields=["state", "opened_at", "meeting_on"])
+    if not notify:
+        return vote
     url = reverse("evaluations:portal_ballots")
     recipients = [d.user for d in _eligible_deputies(vote) if d.user_id]
     transaction.on_commit(

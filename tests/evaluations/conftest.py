@@ -3,37 +3,43 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from congress.models import DeadlineRule, LimitUnit
 from deputies.models import Mandate
 from evaluations import services
+from evaluations.models import Phase, PhaseKind
 from tests.evaluations.factories import CampaignFactory, ItemFactory
 
 
 @pytest.fixture
 def rules(db):
+    """The rules as the deadline engine's data migration defines them."""
     specs = {
-        "evaluation-self-report": 1,
-        "evaluation-rectification-plan": 1,
-        "evaluation-rectification-report": 3,
+        "evaluation-self-report": (-30, LimitUnit.CALENDAR_DAYS, "评议会议召开之日"),
+        "evaluation-rectification-plan": (1, LimitUnit.MONTHS, "评议意见送达之日"),
+        "evaluation-rectification-report": (6, LimitUnit.MONTHS, "评议意见送达之日"),
     }
-    for code, months in specs.items():
+    for code, (amount, limit_unit, anchor) in specs.items():
         DeadlineRule.objects.get_or_create(
             code=code,
             defaults={
                 "name": code,
-                "amount": months,
-                "limit_unit": LimitUnit.MONTHS,
-                "anchor": "opinion issued",
-                "source": "评议工作办法",
+                "amount": amount,
+                "limit_unit": limit_unit,
+                "anchor": anchor,
+                "source": "评议政府部门工作实施方案",
             },
         )
 
 
 @pytest.fixture
 def campaign(term, office):
-    return CampaignFactory(term=term, year=2022, lead_office=office)
+    campaign = CampaignFactory(term=term, year=2022, lead_office=office)
+    Phase.objects.create(campaign=campaign, kind=PhaseKind.MEETING, starts_on=dt.date(2022, 8, 25))
+    return campaign
 
 
 @pytest.fixture

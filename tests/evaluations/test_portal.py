@@ -1,0 +1,171 @@
+"""Portal pages and permissions per role: ballots, items, coverage, the admin's voting control."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from evaluations import services
+from evaluations.models import Participation, VoteState
+from tests.evaluations.conftest import make_member
+
+
+def test_my_open_ballots_are_listed_and_cast_from_the_portal(open_vote, voter, client):
+    client.force_login(voter)
+    page = client.get(reverse("evaluations:portal_ballots"))
+    assert [v.pk for v, _form in page.context["ballots"]] == [open_vote.pk]
+    response = client.post(
+        reverse("evaluations:portal_cast", args=[open_vote.pk]),
+        {f"v{open_vote.pk}-choice": "satisfied"},
+    )
+    assert response.status_code == 302
+    assert Participation.objects.filter(voter=voter.deputy).count() == 1
+    again = client.post(
+        reverse("evaluations:portal_cast", args=[open_vote.pk]),
+        {f"v{open_vote.pk}-choice": "satisfied"},
+    )
+    assert again.status_code == 302
+    assert Participation.objects.count() == 1
+
+
+def test_a_ballot_without_a_choice_is_refused(open_vote, voter, client):
+    client.force_login(voter)
+    response = client.post(reverse("evaluations:portal_cast", args=[open_vote.pk]), {})
+    assert response.status_code == 400
+    assert not Participation.objects.exists()
+
+
+def test_an_ineligible_deputy_sees_no_ballot_and_cannot_cast(open_vote, other_deputy, client):
+    client.force_login(other_deputy)
+    page = client.get(reverse("evaluations:portal_ballots"))
+    assert page.context["ballots"] == []
+    response = client.post(
+        reverse("evaluations:portal_cast", args=[open_vote.pk]),
+        {f"v{open_vote.pk}-choice": "satisfied"},
+    )
+    assert response.status_code == 404
+    assert not Participation.objects.exists()
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_ballots_page_costs_the_same_for_1_and_5_ballots(
+    n, campaign, rules, staff, voter, client, django_assert_num_queries
+):
+    from tests.evaluations.factories import ItemFactory
+
+    for _i in range(n):
+        item = ItemFactory(campaign=campaign)
+        services.request_self_report(item, actor=staff)
+        services.start_research(item, actor=staff)
+        services.open_vote(services.prepare_vote(item, actor=staff), actor=staff)
+    client.force_login(voter)
+    # session (1), user (1), the deputy profile (1), open ballots with has_voted (1),
+    # unread notifications badge (1), memberships for the nav's actor (1).
+    with django_assert_num_queries(6):
+        page = client.get(reverse("evaluations:portal_ballots"))
+    assert len(page.context["ballots"]) == n
+
+
+def test_dashboard_panel_shows_ballots_waiting(open_vote, voter, client):
+    client.force_login(voter)
+    body = client.get(reverse("portal:dashboard")).content.decode()
+    assert str(open_vote.item.title) in body
+    services.cast_ballot(open_vote, voter=voter.deputy, choice="satisfied")
+    body = client.get(reverse("portal:dashboard")).content.decode()
+    assert str(open_vote.item.title) not in body
+
+
+def test_item_page_per_role(
+    researched_item, client, liaison, other_liaison, staff, deputy, other_deputy
+):
+    url = reverse("evaluations:portal_item", args=[researched_item.pk])
+    for user, status in [(liaison, 200), (staff, 200), (other_liaison, 404), (other_deputy, 404)]:
+        client.force_login(user)
+        assert client.get(url).status_code == status, user
+    client.logout()
+    assert client.get(url).status_code == 302  # to the login page
+
+
+def test_a_deputy_inspecting_an_item_sees_it_and_gives_an_opinion(
+    researched_item, staff, deputy, client
+):
+    import datetime as dt
+
+    services.record_inspection(
+        researched_item,
+        actor=staff,
+        title="调研",
+        date=dt.date(2022, 6, 1),
+        deputies=[deputy.deputy],
+    )
+    client.force_login(deputy)
+    items = client.get(reverse("evaluations:portal_items")).context["inspecting"]
+    assert [i.pk for i in items] == [researched_item.pk]
+    url = reverse("evaluations:portal_item", args=[researched_item.pk])
+    response = client.post(url, {"text": "建议加快建设。"})
+    assert response.status_code == 302
+    assert researched_item.opinions.get().deputy == deputy.deputy
+    too_long = client.post(url, {"text": "长" * 2001})
+    assert too_long.status_code == 400
+    assert researched_item.opinions.count() == 1
+
+
+def test_only_staff_see_gathered_opinions(researched_item, staff, liaison, client):
+    services.add_opinion(researched_item, source="public", text="意见", contact="13900001111")
+    url = reverse("evaluations:portal_item", args=[researched_item.pk])
+    client.force_login(liaison)
+    assert "13900001111" not in client.get(url).content.decode()
+    client.force_login(staff)
+    assert "13900001111" in client.get(url).content.decode()
+
+
+def test_coverage_dashboard_is_for_staff(item, staff, deputy, liaison, client):
+    url = reverse("evaluations:portal_coverage")
+    client.force_login(staff)
+    assert client.get(url).status_code == 200
+    for user in (deputy, liaison):
+        client.force_login(user)
+        assert client.get(url).status_code == 403
+
+
+def test_admin_voting_control_per_role(open_vote, staff, deputy_affairs_staff, client):
+    url = reverse("admin:evaluations_vote_changelist")
+    data = {"action": "close_voting", "_selected_action": [open_vote.pk]}
+    client.force_login(deputy_affairs_staff)  # may view ballots, not control them
+    assert client.get(url).status_code == 200
+    client.post(url, data)
+    open_vote.refresh_from_db()
+    assert open_vote.state == VoteState.OPEN
+    client.force_login(staff)
+    client.post(url, data)
+    open_vote.refresh_from_db()
+    assert open_vote.state == VoteState.CLOSED
+
+
+def test_admin_item_actions_call_the_services(item, rules, staff, client):
+    url = reverse("admin:evaluations_item_changelist")
+    client.force_login(staff)
+    client.post(url, {"action": "request_self_report", "_selected_action": [item.pk]})
+    item.refresh_from_db()
+    assert item.state == "self_report"
+    # Out of order: refused with a message, state unchanged.
+    response = client.post(
+        url, {"action": "issue_opinion", "_selected_action": [item.pk]}, follow=True
+    )
+    item.refresh_from_db()
+    assert item.state == "self_report"
+    assert any(m.level_tag == "error" for m in response.context["messages"])
+
+
+def test_deputies_and_liaisons_have_no_admin_access(deputy, liaison, client):
+    for user in (deputy, liaison):
+        client.force_login(user)
+        response = client.get(reverse("admin:evaluations_vote_changelist"))
+        assert response.status_code == 302
+
+
+def test_a_committee_member_deputy_is_eligible_in_the_api_listing(open_vote, other_deputy, client):
+    client.force_login(other_deputy)
+    assert client.get("/api/evaluation-ballots/").json()["count"] == 0
+    make_member(other_deputy)
+    assert client.get("/api/evaluation-ballots/").json()["count"] == 1
