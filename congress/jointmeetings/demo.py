@@ -80,7 +80,7 @@ def seed(ctx: DemoContext) -> None:
         else:
             state = JointMeetingState.SIGNED_OFF
         texts = _texts(number, day, lead, form, topic, summary, state)
-        meeting, created = JointMeeting.objects.get_or_create(
+        JointMeeting.objects.get_or_create(
             number=number,
             defaults={
                 "date": day,
@@ -92,7 +92,7 @@ def seed(ctx: DemoContext) -> None:
             },
         )
         ctx.progress("joint meetings", number, len(dates))
-    _seed_more(ctx, committees)
+    _seed_more(ctx, committees, DEMO_RECORDER_STREET)
 
 
 def _texts(number, day, lead, form, topic, summary, state) -> dict[str, str]:
@@ -126,10 +126,144 @@ def _texts(number, day, lead, form, topic, summary, state) -> dict[str, str]:
     }
 
 
-def _seed_more(ctx: DemoContext, committees) -> None:
-    """Photos, versions and the next meeting's lead override (once those models exist)."""
-    try:
-        from congress.jointmeetings import demo_extra
-    except ImportError:
-        return
-    demo_extra.seed(ctx, committees, DEMO_RECORDER_STREET)
+def _seed_more(ctx: DemoContext, committees, recorder_street_name: str) -> None:
+    """Attendance, sign-off versions, a correction, photos, and the next meeting's lead."""
+    from django.utils import timezone
+
+    from congress.jointmeetings.models import (
+        EntryVersion,
+        JointMeeting,
+        JointMeetingState,
+        LeadChange,
+    )
+
+    rng = ctx.rng("jointmeetings")
+    meetings = list(JointMeeting.objects.order_by("number"))
+    ctx.step("attendance, sign-offs and photos")
+    for i, m in enumerate(meetings):
+        proposed = committees[i % len(committees)]
+        if m.proposed_lead_id is None:
+            m.proposed_lead = proposed
+            m.save(update_fields=["proposed_lead"])
+        if m.state != JointMeetingState.PLANNED and not m.attending.exists():
+            absent = {rng.randrange(len(committees))} if rng.random() < 0.4 else set()
+            m.attending.set([c for k, c in enumerate(committees) if k not in absent])
+        if m.state == JointMeetingState.SIGNED_OFF and not m.versions.exists():
+            signed = timezone.make_aware(
+                dt.datetime.combine(m.date + dt.timedelta(days=7), dt.time(17, 0))
+            )
+            texts = {f: getattr(m, f) for f in ENTRY_FIELDS}
+            EntryVersion.objects.create(meeting=m, number=1, created_at=signed, **texts)
+            m.version, m.signed_off_at = 1, signed
+            m.save(update_fields=["version", "signed_off_at"])
+            if m.number in CORRECTED:
+                _correct(m, signed + dt.timedelta(days=20), CORRECTED[m.number])
+        if m.state != JointMeetingState.PLANNED and not m.photos.exists():
+            for k in range(1 + (m.number % 2)):
+                _photo(m, k, rng)
+        ctx.progress("entries", i + 1, len(meetings))
+
+    upcoming = [m for m in meetings if m.state == JointMeetingState.PLANNED]
+    recorder_committee = next(
+        (c for c in committees if c.street.name == recorder_street_name), None
+    )
+    for m in upcoming:
+        if (
+            recorder_committee
+            and m.lead_id != recorder_committee.pk
+            and not m.lead_changes.exists()
+        ):
+            ctx.step(f"next meeting no. {m.number}: lead moved to {recorder_committee.street}")
+            LeadChange.objects.create(
+                meeting=m,
+                proposed=m.lead,
+                chosen=recorder_committee,
+                reason=f"{m.lead.street}人大工委本期承担区级重点调研任务，经协商与"
+                f"{recorder_committee.street}人大工委对调牵头顺序。",
+                at=ctx.now - dt.timedelta(days=20),
+            )
+            m.lead_override_reason = LeadChange.objects.filter(meeting=m).last().reason
+            m.lead = recorder_committee
+            m.notice = m.notice.replace(str(m.proposed_lead.street), str(m.lead.street))
+            m.agenda = m.agenda.replace(str(m.proposed_lead.street), str(m.lead.street))
+            m.save(update_fields=["lead", "lead_override_reason", "notice", "agenda"])
+
+
+ENTRY_FIELDS = ("topic", "place", "attendance", "notice", "agenda", "information")
+# Entries corrected after sign-off (number → (field, new text suffix, reason)).
+CORRECTED = {
+    3: (
+        "attendance",
+        "21个街道人大工委主任出席（清河街道工委主任因公请假）；"
+        "区人大常委会代表工作委员会负责同志列席。",
+        "更正出席情况：原记录漏记请假人员",
+    ),
+    8: ("information", None, "补充会议议定事项"),
+}
+
+
+def _correct(meeting, at, spec) -> None:
+    from congress.jointmeetings.models import EntryVersion
+
+    field, text, reason = spec
+    if text is None:
+        text = getattr(meeting, field) + "会议议定：下次联席会重点交流代表建议督办经验。"
+    setattr(meeting, field, text)
+    meeting.version = 2
+    meeting.corrected_at, meeting.correction_reason = at, reason
+    meeting.save(update_fields=[field, "version", "corrected_at", "correction_reason"])
+    EntryVersion.objects.create(
+        meeting=meeting,
+        number=2,
+        reason=reason,
+        created_at=at,
+        **{f: getattr(meeting, f) for f in ENTRY_FIELDS},
+    )
+
+
+PALETTE = [(176, 32, 38), (36, 92, 150), (40, 120, 80), (200, 140, 40), (90, 90, 110)]
+
+
+def _photo(meeting, k: int, rng) -> None:
+    """A small generated picture (a meeting room or street scene in flat shapes), run through
+    the upload policy like a real upload: re-encoded, no metadata, thumbnail."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    from congress import uploads
+    from congress.jointmeetings.models import JointMeetingPhoto
+
+    w, h = 640, 400
+    image = Image.new("RGB", (w, h), (236, 232, 226))
+    draw = ImageDraw.Draw(image)
+    colour = PALETTE[(meeting.number + k) % len(PALETTE)]
+    if meeting.form == "discussion":
+        # A conference table with people around it.
+        draw.rounded_rectangle((120, 170, 520, 250), radius=30, fill=(150, 110, 70))
+        for x in range(140, 520, 55):
+            for y in (140, 280):
+                draw.ellipse((x, y, x + 30, y + 30), fill=colour)
+        draw.rectangle((0, 0, w, 60), fill=colour)
+    else:
+        # Buildings along a street and a group of visitors.
+        for x in range(0, w, 90):
+            top = 80 + rng.randrange(100)
+            draw.rectangle((x + 5, top, x + 80, 300), fill=(190, 190 - (x % 60), 180))
+        draw.rectangle((0, 300, w, h), fill=(120, 120, 120))
+        for x in range(220, 420, 35):
+            draw.ellipse((x, 310, x + 24, 334), fill=colour)
+            draw.rectangle((x + 4, 334, x + 20, 370), fill=colour)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=80)
+    clean = uploads.clean_image(buffer.getvalue())
+    thumb = uploads.make_thumbnail(clean)
+    photo = JointMeetingPhoto(
+        meeting=meeting,
+        caption=f"第{meeting.number}次联席会{'会议现场' if meeting.form == 'discussion' else '实地调研'}"
+        f"（{k + 1}）",
+        sort_order=k + 1,
+    )
+    photo.image.save(clean.name, clean, save=False)
+    photo.thumbnail.save(thumb.name, thumb, save=False)
+    photo.save()
