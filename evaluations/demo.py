@@ -243,8 +243,8 @@ def _ballot(ctx, world, item, meeting: dt.date, *, close: bool, invited=()) -> N
         vote.refresh_from_db()
     rng = ctx.rng(f"evaluations.ballots.{item.campaign.year}.{item.unit.name}")
     # A plausible distribution per item; about nine in ten members vote.
-    p_satisfied = 0.45 + rng.random() * 0.4
-    p_basic = (1 - p_satisfied) * 0.75
+    p_satisfied = 0.35 + rng.random() * 0.35
+    p_basic = (1 - p_satisfied) * (0.55 + rng.random() * 0.3)
     voted = set(Participation.objects.filter(vote=vote).values_list("voter_id", flat=True))
     voters = world["members"] if close else world["members"][: len(world["members"]) // 2]
     for i, deputy in enumerate(voters):

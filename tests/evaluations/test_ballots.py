@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from decimal import Decimal
 
@@ -177,7 +178,7 @@ def test_two_simultaneous_ballots_from_one_voter_count_once(
 
     make_member(deputy)
     item = ItemFactory(campaign=CampaignFactory(term=term, lead_office=office), unit=unit)
-    services.request_self_report(item, actor=staff)
+    services.request_self_report(item, actor=staff, due_date=dt.date(2022, 7, 1))
     services.start_research(item, actor=staff)
     vote = services.open_vote(services.prepare_vote(item, actor=staff), actor=staff)
     barrier = threading.Barrier(2)
