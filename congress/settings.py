@@ -153,10 +153,11 @@ else:
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
     if not TESTING:
-        for sub in ("queue", "processed"):
+        for sub in ("queue", "processed", "control"):
             (_broker_dir / sub).mkdir(parents=True, exist_ok=True)
 
 CELERY_TIMEZONE = "Asia/Shanghai"
