@@ -34,7 +34,7 @@ from deputies.models import (
 
 def _is_registry_staff(request) -> bool:
     user = request.user
-    return access.is_staff_member(user) and user.has_perm("deputies.view_deputy")
+    return access.is_staff_member(user) and user.has_perm("deputies.change_deputy")
 
 
 # --- Deputies ------------------------------------------------------------------------------------

@@ -592,7 +592,7 @@ def roster_preview(request, pk: int):
 @login_required
 @require_GET
 def roster_export(request):
-    _staff_with(request, "deputies.view_deputy")
+    _staff_with(request, "deputies.change_deputy")  # personal data: the registry's keepers only
     term = current_term()
     if term is None:
         raise Http404

@@ -39,7 +39,6 @@ def _public_urls(world, station, station_deputy):
         "/api/deputy-stations/",
         f"/api/deputy-stations/{station.pk}/",
         "/api/reception-days/?start=2026-01-01",
-        "/",
     ]
 
 
@@ -149,3 +148,32 @@ def test_anonymous_cannot_reach_opinions(client, world):
     assert client.get(f"/api/voter-opinions/{world.pk}/").status_code in (401, 403)
     response = client.get(reverse("deputies:opinion", args=[world.pk]))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_other_staff_api_gets_public_fields_only(
+    client, world, staff, committee_staff, station_deputy
+):
+    for user in (staff, committee_staff):
+        client.force_login(user)
+        data = client.get(f"/api/deputies/{station_deputy.pk}/").json()
+        assert "mobile" not in data and DEPUTY_MOBILE not in str(data)
+
+
+def test_home_panel_shows_the_week_without_contacts(rf, world, station, station_deputy):
+    import datetime as dt
+
+    from django.template.loader import render_to_string
+
+    from deputies.panels import home_panel
+
+    services.schedule_reception_day(
+        station,
+        date=dt.date.today() + dt.timedelta(days=2),
+        starts_at=dt.time(9),
+        ends_at=dt.time(11),
+        deputies=[station_deputy],
+    )
+    panel = home_panel(rf.get("/"))
+    html = render_to_string("deputies/_home_panel.html", {"panel": panel})
+    assert station.name in html
+    assert DEPUTY_MOBILE not in html and VOTER_MOBILE not in html
