@@ -45,12 +45,24 @@ class JointMeetingAdmin(SimpleHistoryAdmin):
     date_hierarchy = "date"
     list_select_related = ["lead__street"]
     inlines = [PhotoInline, VersionInline, LeadChangeInline]
-    # State, lead and versions change only through the services (portal), which log them.
+    # Every change goes through the portal's services, which enforce who may write (the lead
+    # street's recorder), the lock after sign-off, versioned corrections and the lead override
+    # log. The admin shows everything, with history, and changes nothing.
     readonly_fields = [
-        "state",
+        "number",
+        "date",
         "lead",
         "proposed_lead",
         "lead_override_reason",
+        "form",
+        "topic",
+        "place",
+        "attendance",
+        "attending",
+        "notice",
+        "agenda",
+        "information",
+        "state",
         "signed_off_at",
         "signed_off_by",
         "version",
@@ -60,21 +72,3 @@ class JointMeetingAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False  # scheduled in the portal (rotation proposal, override reason)
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(self.readonly_fields)
-        if obj is not None and obj.is_locked:
-            # A signed-off entry is locked: corrections go through the portal as versions.
-            fields += [
-                "number",
-                "date",
-                "form",
-                "topic",
-                "place",
-                "attendance",
-                "attending",
-                "notice",
-                "agenda",
-                "information",
-            ]
-        return fields

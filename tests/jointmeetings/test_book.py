@@ -129,3 +129,22 @@ def test_portal_list_query_count_is_flat(
         make_meeting(number=n)
     with django_assert_num_queries(7):
         assert client.get(url).status_code == 200
+
+
+def test_api_sign_off_is_staff_only(client, open_meeting, recorder, staff):
+    url = f"/api/joint-meetings/{open_meeting.pk}/sign-off/"
+    client.force_login(recorder)
+    assert client.post(url).status_code == 403
+    client.force_login(staff)
+    r = client.post(url)
+    assert r.status_code == 200 and r.json()["state"] == "signed_off" and r.json()["version"] == 1
+    r = client.post(url)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "bad_transition"
+    # Locked now: the recorder's API edit is refused.
+    client.force_login(recorder)
+    r = client.post(
+        f"/api/joint-meetings/{open_meeting.pk}/entry/",
+        {"notice": "x"},
+        content_type="application/json",
+    )
+    assert r.status_code == 409 and r.json()["error"]["code"] == "locked"
