@@ -152,6 +152,7 @@ def filter_choices() -> dict:
 def public_motion(year: int, number: int) -> Motion | None:
     return (
         public_motions()
+        .select_related("session__term__congress")
         .prefetch_related(
             Prefetch(
                 "assignments",

@@ -987,6 +987,8 @@ def add_unit(
     now = _now(now)
     today = _today(now)
     _require(permissions.can_assign(actor), _("You may not assign motions."))
+    if role not in AssignmentRole.values:
+        raise InvalidInput("bad_role", _("Choose the lead unit or a co-unit."), field="role")
     locked = _lock(motion)
     if locked.state not in PHASES:
         raise MotionError("not_in_handling", _("Only a motion in handling can be reassigned."))
