@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from congress.errors import InvalidInput
@@ -101,7 +101,7 @@ def parse(content: bytes, term: Term) -> Parsed:
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any unreadable workbook is the same user error
-        return Parsed([], [_t("The file is not a readable XLSX workbook.")])
+        return Parsed([], [gettext("The file is not a readable XLSX workbook.")])
     ws = wb.worksheets[0]
     lines = ws.iter_rows(values_only=True)
     header = [_cell(v) for v in next(lines, ())]
@@ -109,7 +109,7 @@ def parse(content: bytes, term: Term) -> Parsed:
         return Parsed(
             [],
             [
-                _t(
+                gettext(
                     "The file has a national ID column: remove it, the portal does not store ID numbers."
                 )
             ],
@@ -122,7 +122,7 @@ def parse(content: bytes, term: Term) -> Parsed:
         else:
             missing.append(title)
     if missing:
-        return Parsed([], [_t("Missing columns: %(cols)s.") % {"cols": "、".join(missing)}])
+        return Parsed([], [gettext("Missing columns: %(cols)s.") % {"cols": "、".join(missing)}])
 
     groups = {g.name: g for g in DeputyGroup.objects.all()}
     stations = {s.name: s for s in Station.objects.all()}
@@ -134,51 +134,53 @@ def parse(content: bytes, term: Term) -> Parsed:
         if raw is None or all(_cell(v) == "" for v in raw):
             continue
         if len(rows) >= MAX_ROWS:
-            return Parsed(rows, [_t("Too many rows: at most %(n)d.") % {"n": MAX_ROWS}])
+            return Parsed(rows, [gettext("Too many rows: at most %(n)d.") % {"n": MAX_ROWS}])
         v = {key: _cell(raw[i]) if i < len(raw) else "" for key, i in index.items()}
         row = Row(line=n, values=v)
         err = row.errors
         for key in REQUIRED:
             if not v[key]:
                 err.append(
-                    _t("%(col)s is required.") % {"col": dict((k, t) for t, k in COLUMNS)[key]}
+                    gettext("%(col)s is required.") % {"col": dict((k, t) for t, k in COLUMNS)[key]}
                 )
         if v["number"]:
             if v["number"] in seen:
                 err.append(
-                    _t("Deputy number %(n)s is repeated (also on row %(row)d).")
+                    gettext("Deputy number %(n)s is repeated (also on row %(row)d).")
                     % {"n": v["number"], "row": seen[v["number"]]}
                 )
             seen.setdefault(v["number"], n)
             row.action = "update" if v["number"] in known else "create"
         if v["gender"] and v["gender"] not in GENDERS:
-            err.append(_t("Gender must be 男 or 女."))
+            err.append(gettext("Gender must be 男 or 女."))
         year = v["birth_year"]
         if year and (not year.isdigit() or not 1900 <= int(year) <= this_year - 18):
-            err.append(_t("Year of birth “%(v)s” is not a valid year.") % {"v": year})
+            err.append(gettext("Year of birth “%(v)s” is not a valid year.") % {"v": year})
         if v["group"] and v["group"] not in groups:
-            err.append(_t("Unknown deputy group “%(v)s”.") % {"v": v["group"]})
+            err.append(gettext("Unknown deputy group “%(v)s”.") % {"v": v["group"]})
         if v["station"] and v["station"] not in stations:
-            err.append(_t("Unknown station “%(v)s”.") % {"v": v["station"]})
+            err.append(gettext("Unknown station “%(v)s”.") % {"v": v["station"]})
         if v["status"] and v["status"] not in STATUSES:
-            err.append(_t("Status must be 在任, 辞职 or 终止."))
+            err.append(gettext("Status must be 在任, 辞职 or 终止."))
         if v["committee"] not in YES_NO:
-            err.append(_t("Standing committee member must be 是 or 否."))
+            err.append(gettext("Standing committee member must be 是 or 否."))
         if v["mobile"] and not MOBILE_RE.match(v["mobile"]):
-            err.append(_t("Mobile “%(v)s” is not an 11-digit mobile number.") % {"v": v["mobile"]})
+            err.append(
+                gettext("Mobile “%(v)s” is not an 11-digit mobile number.") % {"v": v["mobile"]}
+            )
         if v["email"]:
             try:
                 validate_email(v["email"])
             except ValidationError:
-                err.append(_t("E-mail “%(v)s” is not valid.") % {"v": v["email"]})
+                err.append(gettext("E-mail “%(v)s” is not valid.") % {"v": v["email"]})
         for key, limit in (("name", 50), ("number", 20), ("occupation", 200), ("address", 200)):
             if len(v[key]) > limit:
                 err.append(
-                    _t("%(col)s is too long.") % {"col": dict((k, t) for t, k in COLUMNS)[key]}
+                    gettext("%(col)s is too long.") % {"col": dict((k, t) for t, k in COLUMNS)[key]}
                 )
         rows.append(row)
     if not rows:
-        return Parsed([], [_t("The roster has no rows.")])
+        return Parsed([], [gettext("The roster has no rows.")])
     return Parsed(rows, [])
 
 
