@@ -92,7 +92,9 @@ def generate(n: int, units: list[Unit], today: dt.date) -> None:
 
 def cleanup() -> None:
     obs = Obligation.objects.filter(kind="bench.report")
-    Notification.objects.filter(key__startswith="deadline:notice:", subject_id__in=obs.values("pk")).delete()
+    Notification.objects.filter(
+        key__startswith="deadline:notice:", subject_id__in=obs.values("pk")
+    ).delete()
     DeadlineNotice.objects.filter(obligation__in=obs).delete()
     obs.delete()
 

@@ -291,11 +291,29 @@ BODIES = {
 }
 
 
-def _notify_batch(mine, *, now, ctx: _Context) -> int:
+def _url_template() -> str:
+    """The obligation page's URL with a placeholder: one `reverse` per batch, not per row."""
     from congress.deadlines import obligation_url
 
+    probe = Obligation(pk=987654321)
+    return obligation_url(probe).replace("987654321", "{pk}")
+
+
+def _notify_batch(mine, *, now, ctx: _Context) -> int:
     liaisons, staff = _recipients(mine, ctx)
     today = timezone.localdate(now)
+    url_template = _url_template()
+    # Texts are rendered once per notice and language (not per recipient).
+    templates: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def texts(kind: str, language: str) -> tuple[str, str]:
+        found = templates.get((kind, language))
+        if found is None:
+            with translation.override(language):
+                found = (str(TITLES[kind]), str(BODIES[kind]))
+            templates[(kind, language)] = found
+        return found
+
     rows: list[Notification] = []
     for notice, notice_id in mine:
         ob = notice.obligation
@@ -303,35 +321,38 @@ def _notify_batch(mine, *, now, ctx: _Context) -> int:
             people = staff.get(ob.supervising_office_id or ctx.general_office_id, [])
         else:
             people = liaisons.get(ob.unit_id, [])
+        params = {
+            "title": ob.title,
+            "date": ob.due_date.isoformat(),
+            "unit": ob.unit.name,
+            "days": abs((ob.due_date - today).days),
+        }
+        url = url_template.format(pk=ob.pk) if url_template else ""
+        key = f"deadline:notice:{notice_id}"
+        kind = f"deadline.{notice.kind}"
         seen = set()
-        url = obligation_url(ob)
         for user in people:
             if user.pk in seen:
                 continue
             seen.add(user.pk)
-            with translation.override(user.language or settings.LANGUAGE_CODE):
-                params = {
-                    "title": ob.title,
-                    "date": ob.due_date.isoformat(),
-                    "unit": ob.unit.name,
-                    "days": abs((ob.due_date - today).days),
-                }
-                rows.append(
-                    Notification(
-                        recipient=user,
-                        kind=f"deadline.{notice.kind}",
-                        key=f"deadline:notice:{notice_id}",
-                        title=(str(TITLES[notice.kind]) % params)[:200],
-                        body=str(BODIES[notice.kind]) % params,
-                        url=url,
-                        subject_type_id=ctx.content_type_id,
-                        subject_id=ob.pk,
-                        created_at=now,
-                        email_state="pending" if user.email else "skipped",
-                    )
+            title, body = texts(notice.kind, user.language or settings.LANGUAGE_CODE)
+            rows.append(
+                Notification(
+                    recipient_id=user.pk,
+                    kind=kind,
+                    key=key,
+                    title=(title % params)[:200],
+                    body=body % params,
+                    url=url,
+                    subject_type_id=ctx.content_type_id,
+                    subject_id=ob.pk,
+                    created_at=now,
+                    email_state="pending" if user.email else "skipped",
                 )
+            )
     if rows:
-        # 1 query: the notices are ours (claimed above), so no existing rows to look up first.
+        # 1 query (per chunk of the backend's parameter limit): the notices are ours (claimed
+        # above), so there are no existing rows to look up first.
         Notification.objects.bulk_create(rows, ignore_conflicts=True)
         transaction.on_commit(_deliver)
     return len(rows)
