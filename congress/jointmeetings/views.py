@@ -100,6 +100,8 @@ def version(request, number: int, version_number: int):
 def photo(request, pk: int, size: str):
     """Photos are served through this view: a signed-off entry's to everyone, an open entry's to
     staff and street recorders only."""
+    if size not in ("thumb", "full"):
+        raise Http404
     p = get_object_or_404(JointMeetingPhoto.objects.select_related("meeting"), pk=pk)
     if not p.meeting.is_published:
         actor = actor_for(request.user)

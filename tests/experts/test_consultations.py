@@ -191,3 +191,34 @@ def test_staff_pages_create_and_summarise(client, staff, office, law, make_exper
         },
     )
     assert r.status_code == 400 and "保留的标题" in r.text
+
+
+def test_consultation_about_an_object_of_another_app(staff, office, law):
+    from congress.models import Regulation
+
+    draft = Regulation.objects.create(
+        title="街道人大工委工作规范（草案）", kind="rules", is_published=False
+    )
+    c = services.request_consultation(
+        actor=staff,
+        office=office,
+        title="规范草案论证",
+        subject_kind="regulation_draft",
+        question="q",
+        fields=[law],
+        subject=draft,
+        opinion_due=dt.date(2030, 6, 10),
+        now=at(2030, 6, 1, 9),
+    )
+    c.refresh_from_db()
+    assert c.subject == draft
+
+
+def test_dashboard_panel_shows_the_experts_invitations(client, consultation, expert, deputy):
+    inv = consultation.invitations.get(expert=expert.expert)
+    client.force_login(expert)
+    assert (
+        reverse("experts:invitation", args=[inv.pk]) in client.get(reverse("portal:dashboard")).text
+    )
+    client.force_login(deputy)
+    assert "/portal/experts/invitations/" not in client.get(reverse("portal:dashboard")).text

@@ -90,3 +90,18 @@ def test_api_entry_action_scoped_to_lead_recorder(client, recorder, other_record
     response = client.post(url, {"notice": "我们的通知"}, content_type="application/json")
     assert response.status_code == 200
     assert response.json()["notice"] == "我们的通知"
+
+
+def test_dashboard_panel_lists_the_recorders_open_entries(
+    client, recorder, other_recorder, open_meeting
+):
+    client.force_login(recorder)
+    page = client.get(reverse("portal:dashboard"))
+    assert reverse("jointmeetings:portal_edit", args=[open_meeting.pk]) in page.text
+    client.force_login(other_recorder)
+    page = client.get(reverse("portal:dashboard"))
+    assert reverse("jointmeetings:portal_edit", args=[open_meeting.pk]) not in page.text
+
+
+def test_photo_url_size_is_checked(client, open_meeting):
+    assert client.get("/joint-meetings/photos/1/other/").status_code == 404
