@@ -163,7 +163,7 @@ class SuggestionAdmin(SimpleHistoryAdmin):
             form = BulkAssignForm()
         return render(
             request,
-            "admin/suggestions/assign_units.html",
+            "suggestions/admin_assign_units.html",
             {
                 **self.admin_site.each_context(request),
                 "title": _("Assign suggestions to units"),
