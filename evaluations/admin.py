@@ -185,6 +185,9 @@ class VoteAdmin(SimpleHistoryAdmin):
         fields = list(RESULT_FIELDS)
         if obj is not None:
             fields += ["item", "method"]
+            if obj.state != VoteState.DRAFT:
+                # Who may vote is fixed once voting opens.
+                fields += ["invited", "meeting_on"]
         return fields
 
     @admin.action(description=_("Open voting"), permissions=["control"])

@@ -16,12 +16,33 @@ def ballots_panel(request):
     return {"votes": votes, "waiting": len(votes)}
 
 
+def results_panel(request):
+    """Home panel: the latest published campaign and how many departments it evaluates (1 query)."""
+    from django.db.models import Count, Q
+
+    from evaluations.queries import published_campaigns
+
+    campaign = (
+        published_campaigns()
+        .annotate(
+            departments=Count("items"),
+            published=Count("items", filter=Q(items__published_at__isnull=False)),
+        )
+        .order_by("-year")
+        .first()
+    )
+    if campaign is None:
+        return None
+    return {"campaign": campaign}
+
+
 class EvaluationsConfig(AppConfig):
     name = "evaluations"
     label = "evaluations"
     verbose_name = _("Department evaluations")
 
     def ready(self) -> None:
-        from congress.panels import register_dashboard_panel
+        from congress.panels import register_dashboard_panel, register_home_panel
 
         register_dashboard_panel(30, "evaluations/_dashboard_panel.html", ballots_panel)
+        register_home_panel(40, "evaluations/_home_panel.html", results_panel)

@@ -169,3 +169,75 @@ def test_a_committee_member_deputy_is_eligible_in_the_api_listing(open_vote, oth
     assert client.get("/api/evaluation-ballots/").json()["count"] == 0
     make_member(other_deputy)
     assert client.get("/api/evaluation-ballots/").json()["count"] == 1
+
+
+def test_a_weighted_score_ballot_from_the_portal(researched_item, staff, voter, client):
+    from evaluations.models import Method, Tally
+
+    campaign = researched_item.campaign
+    campaign.method = Method.SCORE
+    campaign.save()
+    vote = services.open_vote(services.prepare_vote(researched_item, actor=staff), actor=staff)
+    client.force_login(voter)
+    url = reverse("evaluations:portal_cast", args=[vote.pk])
+    bad = client.post(url, {f"v{vote.pk}-score": "120"})
+    assert bad.status_code == 400
+    assert 'value="120"' in bad.content.decode()  # what was typed is kept
+    assert client.post(url, {f"v{vote.pk}-score": "85"}).status_code == 302
+    tally = Tally.objects.get(vote=vote, group="committee", option="score")
+    assert (tally.count, tally.score_sum) == (1, 85)
+
+
+@pytest.mark.parametrize("n", [1, 20])
+def test_portal_item_page_costs_the_same_for_1_and_20_visits_and_opinions(
+    n, researched_item, staff, make_deputy, client, django_assert_num_queries
+):
+    import datetime as dt
+
+    deputies = [make_deputy(f"d{i}", f"代表{i}").deputy for i in range(3)]
+    for i in range(n):
+        services.record_inspection(
+            researched_item,
+            actor=staff,
+            title=f"调研{i}",
+            date=dt.date(2022, 6, 1),
+            deputies=deputies,
+        )
+        services.add_opinion(researched_item, source="deputy", text=f"意见{i}", deputy=deputies[0])
+    client.force_login(staff)
+    # session, user, memberships (actor), item (permission-scoped), deputy profile check,
+    # obligations (content type cached), vote, inspections, their deputies (prefetch), opinions
+    # with deputy, unread badge.
+    with django_assert_num_queries(11):
+        page = client.get(reverse("evaluations:portal_item", args=[researched_item.pk]))
+    assert len(page.context["inspections"]) == n
+    assert len(page.context["opinions"]) == n
+
+
+def test_admin_inspection_inline_logs_duty(researched_item, staff, deputy, client):
+    from deputies.models import DutyRecord
+
+    client.force_login(staff)
+    url = reverse("admin:evaluations_item_change", args=[researched_item.pk])
+    data = {
+        "campaign": researched_item.campaign_id,
+        "unit": researched_item.unit_id,
+        "title": researched_item.title,
+        "description": "",
+        "expert_consultation": "",
+        "opinion": "",
+        "follow_up": "",
+        "sort_order": 0,
+        "inspections-TOTAL_FORMS": 1,
+        "inspections-INITIAL_FORMS": 0,
+        "inspections-MIN_NUM_FORMS": 0,
+        "inspections-MAX_NUM_FORMS": 1000,
+        "inspections-0-title": "实地视察",
+        "inspections-0-date": "2022-06-10",
+        "inspections-0-place": "",
+        "inspections-0-notes": "",
+        "inspections-0-deputies": [deputy.deputy.pk],
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert DutyRecord.objects.filter(deputy=deputy.deputy, kind="inspection").count() == 1

@@ -174,3 +174,19 @@ def test_opinions_are_refused_when_not_gathering(item, client):
     response = _get_form(client, item)  # still planned
     assert response.status_code == 302
     assert not Opinion.objects.exists()
+
+
+def test_home_panel_shows_the_latest_campaign(campaign, item, rf, django_assert_num_queries):
+    from django.template.loader import render_to_string
+
+    from evaluations.apps import results_panel
+
+    request = rf.get("/")
+    with django_assert_num_queries(1):  # the latest published campaign with its counts
+        panel = results_panel(request)
+    body = render_to_string("evaluations/_home_panel.html", {"panel": panel}, request=request)
+    assert campaign.title in body
+    assert reverse("evaluations:public_results") + "?year=2022" in body
+    campaign.is_published = False
+    campaign.save()
+    assert results_panel(request) is None

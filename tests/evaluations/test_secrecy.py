@@ -109,6 +109,9 @@ def test_casting_through_the_api_answers_only_recorded(open_vote, client, voter)
 
 def test_the_ballot_page_shows_that_i_voted_not_what(cast_vote, client, voter):
     client.force_login(voter)
-    body = client.get(reverse("evaluations:portal_ballots")).content.decode()
-    assert "已投票" in body or "You have voted" in body
-    assert "checked" not in body
+    page = client.get(reverse("evaluations:portal_ballots"))
+    body = page.content.decode()
+    assert page.context["ballots"][0][0].has_voted is True
+    assert "您已测评" in body  # "You have voted"
+    assert "checked" not in body  # no pre-selected choice
+    assert "<form" not in body.split("您已测评")[1].split("</section>")[0]
