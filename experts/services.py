@@ -139,6 +139,19 @@ def end_appointment(expert: Expert, *, actor, reason: str = "") -> Expert:
     return expert
 
 
+def expire_ended_appointments(*, now: dt.datetime | None = None) -> int:
+    """Appointments whose term has ended without a renewal end (status "appointment ended"):
+    the expert leaves the public list and is no longer suggested. The managing office's
+    obligation, if still pending, stays open and goes overdue: the decision is still owed."""
+    today = timezone.localdate(now or timezone.now())
+    ended = list(Expert.objects.filter(status=ExpertStatus.ACTIVE, appointment_ends_on__lt=today))
+    for expert in ended:
+        expert.status = ExpertStatus.EXPIRED
+        expert._change_reason = "appointment ended"
+        expert.save(update_fields=["status"])
+    return len(ended)
+
+
 def open_expiring_appointments(*, now: dt.datetime | None = None) -> int:
     """Open the managing office's obligation for every active term ending within
     `EXPIRY_NOTICE_DAYS` (due on its end date). Idempotent: one obligation per term."""
@@ -286,8 +299,9 @@ def invite(
     now = now or timezone.now()
     _require_open(consultation)
     created = []
+    today = timezone.localdate(now)
     for expert in experts:
-        if expert.status != ExpertStatus.ACTIVE:
+        if expert.status != ExpertStatus.ACTIVE or expert.appointment_ends_on < today:
             raise ExpertError(
                 "not_appointed",
                 _("%(name)s is not an appointed expert.") % {"name": expert.name},

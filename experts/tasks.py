@@ -1,5 +1,6 @@
-"""The expert pool's small sweep: reminders to experts before their opinion deadline, and the
-managing office's obligations for appointments about to end.
+"""The expert pool's small sweep: reminders to experts before their opinion deadline, the
+managing office's obligations for appointments about to end, and ending appointments whose
+term is over.
 
 Experts are people, not units, so their opinion deadlines are not obligations of the deadline
 engine (whose sweep reminds units); this sweep reminds them. It is idempotent: each reminder has a
@@ -30,6 +31,7 @@ class SweepResult:
     reminders: int = 0
     overdue: int = 0
     expiry_obligations: int = 0
+    ended: int = 0
 
 
 def reminder_offset(days_left: int) -> int | None:
@@ -81,6 +83,7 @@ def remind_opinion_deadlines(*, now: dt.datetime | None = None) -> SweepResult:
 def sweep(*, now: dt.datetime | None = None) -> SweepResult:
     result = remind_opinion_deadlines(now=now)
     result.expiry_obligations = services.open_expiring_appointments(now=now)
+    result.ended = services.expire_ended_appointments(now=now)
     return result
 
 
@@ -91,4 +94,5 @@ def sweep_task() -> dict[str, int]:
         "reminders": r.reminders,
         "overdue": r.overdue,
         "expiry_obligations": r.expiry_obligations,
+        "ended": r.ended,
     }

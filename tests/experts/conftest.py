@@ -62,8 +62,11 @@ def consultation(staff, office, law, expert, other_expert):
     """An open consultation of 办公室 on a law question, both fixture experts invited."""
     from experts import services
 
-    expert.expert.fields.set([law])
-    other_expert.expert.fields.set([law])
+    for user in (expert, other_expert):
+        user.expert.fields.set([law])
+        # The shared fixtures' appointments end in 2027; this consultation runs in 2030.
+        user.expert.appointment_ends_on = dt.date(2031, 4, 30)
+        user.expert.save(update_fields=["appointment_ends_on"])
     c = services.request_consultation(
         actor=staff,
         office=office,

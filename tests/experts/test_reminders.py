@@ -101,3 +101,20 @@ def test_celery_task_runs_the_sweep(consultation, expert):
     with time_machine.travel(at(2030, 6, 9, 9), tick=False):
         result = tasks.sweep_task.apply().get()
     assert result["reminders"] == 2
+
+
+def test_ended_appointment_leaves_the_public_list(client, make_expert, consultation, staff):
+    gone = make_expert("到期专家", appointment_ends_on=dt.date(2030, 6, 15))
+    with time_machine.travel(at(2030, 6, 15, 20), tick=False):
+        assert tasks.sweep().ended == 0  # the last day still counts
+    with time_machine.travel(at(2030, 6, 16, 8), tick=False):
+        assert tasks.sweep().ended == 1
+        assert tasks.sweep().ended == 0
+        from django.urls import reverse
+
+        assert "到期专家" not in client.get(reverse("experts:public_list")).text
+        with pytest.raises(services.ExpertError) as exc:
+            services.invite(consultation, [gone], actor=staff)
+        assert exc.value.code == "not_appointed"
+    gone.refresh_from_db()
+    assert gone.status == "expired"
