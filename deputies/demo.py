@@ -565,98 +565,119 @@ def seed_reception_days(ctx: DemoContext, world) -> None:
 
 
 def seed_opinions(ctx: DemoContext, world) -> None:
-    """Voter opinions at deputies' homes: older ones closed by every route, recent ones open,
-    some forwarded with replies due soon or overdue (obligations of the deadline engine)."""
-    from congress.errors import DomainError
-    from congress.models import Unit
-    from deputies import services
+    """Voter opinions at the stations: older ones closed by every route; recent ones live —
+    awaiting processing, forwarded with the reply due in the coming days, or overdue (obligations
+    of the deadline engine, whose sweep marks them)."""
     from deputies.models import ReceptionDay, StationKind, VoterOpinion
 
     rng = ctx.rng("deputies.opinions")
     ctx.step("voter opinions")
     days = list(
-        ReceptionDay.objects.filter(
-            station__kind=StationKind.HOME, date__lte=ctx.today, is_cancelled=False
-        )
+        ReceptionDay.objects.filter(date__lte=ctx.today, is_cancelled=False)
         .select_related("station")
         .prefetch_related("deputies")
         .order_by("date", "station__sort_order")
     )
-    units = {u.name: u for u in Unit.objects.filter(name__in=FORWARD_UNITS.values())}
-    fallback_unit = Unit.objects.filter(kind="street").order_by("pk").first()
     known = set(VoterOpinion.objects.values_list("station_id", "received_on", "content"))
-    categories = list(OPINIONS)
-    total = len(days)
-    created = 0
-    voter_index = 0
+    logins = {d.pk for d in world["deputies"].values() if d.user_id}
+    total, created, voter_index = len(days), 0, 0
     for i, day in enumerate(days, start=1):
         ctx.progress("reception days", i, total)
         on_duty = sorted(day.deputies.all(), key=lambda d: d.pk)
-        # Draw every random number first, so that a second run makes the same choices.
-        chance, category = rng.random(), rng.choice(categories)
-        content = rng.choice(OPINIONS[category])
-        with_contact, route = rng.random() < 0.6, rng.random()
-        answer, feedback, reply = rng.choice(ANSWERS), rng.choice(FEEDBACK), rng.choice(REPLIES)
-        reply_delay = rng.randint(15, 35)
-        if not on_duty or chance > 0.3:
-            continue
-        voter_index += 1
-        if (day.station_id, day.date, content) in known:
-            continue
-        known.add((day.station_id, day.date, content))
-        name, mobile, _email = ctx.person(voter_index, salt="voter")
-        at = dt.datetime.combine(day.date, day.starts_at, tzinfo=ctx.now.tzinfo)
-        opinion = services.record_opinion(
-            day.station,
-            recorded_by=on_duty[0],
-            content=content,
-            category=category,
-            voter_name=name if with_contact else "",
-            voter_contact=mobile if with_contact else "",
-            reception_day=day,
-            now=at,
-        )
-        created += 1
         age = (ctx.today - day.date).days
-        unit = units.get(FORWARD_UNITS.get(category, ""), fallback_unit)
-        try:
-            if age < 20 and route < 0.5:
-                continue  # just recorded, awaiting processing
-            if route < 0.35 or unit is None:
-                services.answer_on_spot(opinion, answer=answer, actor=None, now=at)
-                if age > 14:
-                    services.close_opinion(opinion, feedback=feedback, actor=None, now=at)
-            elif route < 0.85:
-                services.forward_opinion(opinion, unit=unit, actor=None, now=at)
-                if age > 75 or (age > 40 and route < 0.7):
-                    reply_at = at + dt.timedelta(days=reply_delay)
-                    services.record_unit_reply(opinion, reply=reply, actor=None, now=reply_at)
-                    if age > 90:
-                        services.close_opinion(
-                            opinion,
-                            feedback=feedback,
-                            actor=None,
-                            now=reply_at + dt.timedelta(days=7),
-                        )
-            elif route < 0.93:
-                services.report_to_committee(
-                    opinion,
-                    note="涉及多个部门职责，建议由代表工委协调有关部门研究解决。",
-                    actor=None,
-                    now=at,
-                )
-            else:
-                services.convert_to_suggestion(
-                    opinion,
-                    title=f"关于{content[:16]}的建议",
-                    proposers=on_duty,
-                    term=world["term"],
-                    actor=None,
-                    now=at,
-                )
-        except DomainError as exc:  # e.g. the suggestions app refusing: keep the opinion open
-            ctx.step(f"opinion {opinion.pk}: {exc.code}")
+        home = day.station.kind == StationKind.HOME
+        if age <= 75:
+            share = 1.0 if logins & {d.pk for d in on_duty} else (0.9 if home else 0.4)
+        else:
+            share = 0.3 if home else 0.08
+        for k in range(2):
+            # Draw every random number first, so that a second run makes the same choices.
+            plan = _opinion_plan(rng)
+            if not on_duty or plan["chance"] > share or (k == 1 and age > 75):
+                continue
+            voter_index += 1
+            key = (day.station_id, day.date, plan["content"])
+            if key in known:
+                continue
+            known.add(key)
+            created += 1
+            _seed_opinion(ctx, world, day, on_duty, plan, voter_index, age)
     ctx.step(f"{created} new voter opinions ({VoterOpinion.objects.count()} in all)")
+
+
+def _opinion_plan(rng) -> dict:
+    category = rng.choice(list(OPINIONS))
+    return {
+        "chance": rng.random(),
+        "category": category,
+        "content": rng.choice(OPINIONS[category]),
+        "with_contact": rng.random() < 0.6,
+        "route": rng.random(),
+        "answer": rng.choice(ANSWERS),
+        "feedback": rng.choice(FEEDBACK),
+        "reply": rng.choice(REPLIES),
+        "reply_delay": rng.randint(8, 20),
+    }
+
+
+def _seed_opinion(ctx, world, day, on_duty, plan, voter_index, age) -> None:
+    from congress.errors import DomainError
+    from congress.models import Unit
+    from deputies import services
+
+    name, mobile, _email = ctx.person(voter_index, salt="voter")
+    at = dt.datetime.combine(day.date, day.starts_at, tzinfo=ctx.now.tzinfo)
+    opinion = services.record_opinion(
+        day.station,
+        recorded_by=on_duty[0],
+        content=plan["content"],
+        category=plan["category"],
+        voter_name=name if plan["with_contact"] else "",
+        voter_contact=mobile if plan["with_contact"] else "",
+        reception_day=day,
+        now=at,
+    )
+    route = plan["route"]
+    unit = Unit.objects.filter(name=FORWARD_UNITS.get(plan["category"], "")).first()
+    unit = unit or Unit.objects.filter(kind="street").order_by("pk").first()
+    try:
+        if age <= 30 and route < 0.35:
+            return  # just recorded, awaiting processing
+        if unit is not None and (0.35 <= route < 0.85 if age > 30 else route < 0.9):
+            services.forward_opinion(opinion, unit=unit, actor=None, now=at)
+            # Replies arrive for older ones; recent ones are due soon, some are overdue.
+            if age > 75 or (age > 30 and route >= 0.6):
+                reply_at = at + dt.timedelta(days=plan["reply_delay"])
+                services.record_unit_reply(opinion, reply=plan["reply"], actor=None, now=reply_at)
+                if age > 90:
+                    services.close_opinion(
+                        opinion,
+                        feedback=plan["feedback"],
+                        actor=None,
+                        now=reply_at + dt.timedelta(days=7),
+                    )
+        elif route < 0.35 or route >= 0.9 or unit is None:
+            services.answer_on_spot(opinion, answer=plan["answer"], actor=None, now=at)
+            if age > 14:
+                services.close_opinion(opinion, feedback=plan["feedback"], actor=None, now=at)
+        elif route < 0.88:
+            services.report_to_committee(
+                opinion,
+                note="涉及多个部门职责，建议由代表工委协调有关部门研究解决。",
+                actor=None,
+                now=at,
+            )
+        else:
+            services.convert_to_suggestion(
+                opinion,
+                title=f"关于{plan['content'][:16]}的建议",
+                proposers=on_duty,
+                term=world["term"],
+                actor=None,
+                now=at,
+            )
+    except DomainError as exc:  # e.g. the suggestions app refusing: the opinion stays open
+        ctx.step(f"opinion {opinion.pk}: {exc.code}")
 
 
 def seed_trainings(ctx: DemoContext, world) -> None:
