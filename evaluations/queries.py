@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from congress.access import actor_for
 from congress.models import PENDING_STATES, Obligation, Term, Unit, UnitKind
@@ -38,10 +38,6 @@ def public_items(year: int) -> QuerySet[Item]:
         .select_related("unit", "vote", "campaign")
         .order_by("sort_order", "id")
     )
-
-
-def rectification_label(item: Item) -> str:
-    return item.get_state_display()
 
 
 def open_votes_for(deputy) -> QuerySet[Vote]:
@@ -119,18 +115,20 @@ class CoverageRow:
         return bool(self.entries)
 
 
-def coverage(term_number: int) -> list[CoverageRow]:
+def coverage(term_number: int, *, public: bool = False) -> list[CoverageRow]:
     """Every department and when it was evaluated in the term: items of the term's campaigns
-    plus coverage records (earlier terms, evaluated without ballots here). Three queries."""
+    (only published campaigns when `public`) plus coverage records (earlier terms, evaluated
+    without ballots here). Three queries."""
     rows = {
         u.pk: CoverageRow(u)
         for u in Unit.objects.filter(kind=UnitKind.DEPARTMENT, is_active=True).order_by(
             "sort_order", "name"
         )
     }
-    for unit_id, year, title in Item.objects.filter(campaign__term__number=term_number).values_list(
-        "unit_id", "campaign__year", "title"
-    ):
+    items = Item.objects.filter(campaign__term__number=term_number)
+    if public:
+        items = items.filter(campaign__is_published=True)
+    for unit_id, year, title in items.values_list("unit_id", "campaign__year", "title"):
         if unit_id in rows:
             rows[unit_id].entries.append((year, title))
     for unit_id, year, topic in CoverageRecord.objects.filter(term_number=term_number).values_list(
@@ -156,7 +154,3 @@ def current_term_number() -> int | None:
 
 def campaign_years() -> list[int]:
     return list(published_campaigns().values_list("year", flat=True))
-
-
-def items_with_votes() -> Prefetch:
-    return Prefetch("items", queryset=Item.objects.select_related("unit", "vote"))

@@ -111,7 +111,7 @@ def public_coverage(request):
     number = int(number) if number and number.isdigit() else queries.current_term_number()
     if number is None or number not in terms:
         number = terms[0] if terms else None
-    rows = queries.coverage(number) if number else []
+    rows = queries.coverage(number, public=True) if number else []
     return render(
         request,
         "evaluations/coverage.html",

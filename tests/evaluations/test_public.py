@@ -190,3 +190,13 @@ def test_home_panel_shows_the_latest_campaign(campaign, item, rf, django_assert_
     campaign.is_published = False
     campaign.save()
     assert results_panel(request) is None
+
+
+def test_public_coverage_omits_unpublished_campaigns(campaign, item, staff, client):
+    campaign.is_published = False
+    campaign.save()
+    rows = client.get(reverse("evaluations:public_coverage")).context["rows"]
+    assert not {r.unit.name: r for r in rows}["区教委"].covered
+    client.force_login(staff)  # the staff dashboard shows the plan already
+    rows = client.get(reverse("evaluations:portal_coverage")).context["rows"]
+    assert {r.unit.name: r for r in rows}["区教委"].entries == [(2022, "学位供给")]
