@@ -14,7 +14,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # No system packages are needed: psycopg2-binary, Pillow and reportlab ship wheels, translations
 # compile in pure Python (polib), PDFs use reportlab's built-in CJK fonts.
 RUN groupadd --system --gid 10001 congress \
-    && useradd --system --uid 10001 --gid congress --home-dir /app --shell /usr/sbin/nologin congress
+    && useradd --system --uid 10001 --gid congress --create-home --home-dir /home/congress \
+        --shell /usr/sbin/nologin congress
 
 WORKDIR /app
 
