@@ -8,8 +8,17 @@ class SuggestionsConfig(AppConfig):
     verbose_name = _("Deputy suggestions")
 
     def ready(self) -> None:
+        from congress import deadlines
         from congress.panels import register_dashboard_panel
         from motions.suggestions import panels
+
+        deadlines.register_kind("suggestions.reply", _("reply to a deputy suggestion"))
+        deadlines.register_kind(
+            "suggestions.rehandling", _("reply to a deputy suggestion after re-handling")
+        )
+        deadlines.register_kind(
+            "suggestions.followup", _("completion report on a deputy suggestion (B reply)")
+        )
 
         register_dashboard_panel(
             20, "suggestions/_panel_to_rate.html", panels.replies_to_rate_panel

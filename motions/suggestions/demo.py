@@ -195,6 +195,7 @@ class Plan:
     co_unit: object = None
     returned_unit: object = None
     is_key: bool = False
+    slow_rating: bool = False  # the demo deputy's recent replies still await their rating
     events: list = field(default_factory=list)
 
 
@@ -356,6 +357,7 @@ def _plan(ctx, term, deputies, demo_deputy, units, street_units, sessions) -> li
         )
         if plan.lead_unit is None:
             return None
+        plan.slow_rating = lead_deputy is not None and meeting is None
         if (
             rng.random() < 0.25
             and street_units.get(street)
@@ -621,7 +623,9 @@ def _write(ctx, term, plans: list[Plan], waiting: list, categories, offices) -> 
                 cls = rng.choices(list(cls_weights), weights=list(cls_weights.values()))[0]
             else:
                 cls = rng.choices(["A", "B", "C"], weights=[50, 35, 15])[0]
-            rated_on = reply_on + dt.timedelta(days=rng.randint(5, 25))
+            rated_on = reply_on + dt.timedelta(
+                days=rng.randint(35, 60) if plan.slow_rating else rng.randint(5, 25)
+            )
             concluded = rated_on <= today
             ob = obligation(
                 a,

@@ -36,6 +36,7 @@ from motions.suggestions.forms import (
 )
 from motions.suggestions.models import (
     Assignment,
+    AssignmentRole,
     AssignmentState,
     Attachment,
     Contact,
@@ -99,7 +100,8 @@ def portal_list(request):
 
 
 def _detail_context(suggestion: Suggestion, deputy=None) -> dict:
-    assignments = list(
+    role_order = {AssignmentRole.LEAD: 0, AssignmentRole.SPLIT: 1, AssignmentRole.JOINT: 2}
+    assignments = sorted(
         Assignment.objects.filter(suggestion=suggestion)
         .select_related("unit", "obligation")
         .prefetch_related(
@@ -110,7 +112,8 @@ def _detail_context(suggestion: Suggestion, deputy=None) -> dict:
                 ).select_related("follow_up"),
             ),
             Prefetch("contacts", queryset=Contact.objects.select_related("deputy")),
-        )
+        ),
+        key=lambda a: (role_order.get(a.role, 9), a.pk),
     )
     return {
         "suggestion": suggestion,
