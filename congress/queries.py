@@ -22,14 +22,20 @@ def published_regulations() -> QuerySet[Regulation]:
     return Regulation.objects.filter(is_published=True).select_related("meeting__term__congress")
 
 
-def recent_meetings(term: Term | None, limit: int = 6) -> list[Meeting]:
+def recent_meetings(term: Term | None, today, limit: int = 5) -> list[Meeting]:
+    """Meetings held up to `today`, newest first."""
     if term is None:
         return []
-    return list(
-        Meeting.objects.filter(term=term)
-        .select_related("term__congress")
-        .order_by("-starts_on")[:limit]
-    )
+    qs = Meeting.objects.filter(term=term, starts_on__lte=today).select_related("term__congress")
+    return list(qs.order_by("-starts_on", "-id")[:limit])
+
+
+def upcoming_meetings(term: Term | None, today, limit: int = 3) -> list[Meeting]:
+    """Scheduled meetings after `today`, soonest first."""
+    if term is None:
+        return []
+    qs = Meeting.objects.filter(term=term, starts_on__gt=today).select_related("term__congress")
+    return list(qs.order_by("starts_on", "id")[:limit])
 
 
 def inbox(user: User) -> QuerySet[Notification]:
