@@ -1636,11 +1636,17 @@ def generate_session_report(
     now = _now(now)
     if actor is not None and not permissions.can_prepare_reports(actor, report):
         raise PermissionRefused("not_allowed", _("You may not prepare this report."))
-    report = SessionReport.objects.select_for_update().get(pk=report.pk)
-    report.text = draft_session_report(report, now=now)
-    report.generated_at = report.edited_at = now
-    report.edited_by = actor
-    report.save(update_fields=["text", "generated_at", "edited_at", "edited_by"])
+    locked = SessionReport.objects.select_for_update().get(pk=report.pk)
+    locked.text = draft_session_report(locked, now=now)
+    locked.generated_at = locked.edited_at = now
+    locked.edited_by = actor
+    locked.save(update_fields=["text", "generated_at", "edited_at", "edited_by"])
+    report.text, report.generated_at, report.edited_at, report.edited_by = (
+        locked.text,
+        now,
+        now,
+        actor,
+    )
     return report
 
 
@@ -1653,7 +1659,7 @@ def save_session_report(
         raise PermissionRefused("not_allowed", _("You may not edit this report."))
     if not title.strip():
         raise InvalidInput("title_required", _("Give the report a title."), field="title")
-    report = SessionReport.objects.select_for_update().get(pk=report.pk)
+    SessionReport.objects.select_for_update().only("pk").get(pk=report.pk)  # lock the row
     report.title, report.text = title.strip()[:200], text
     report.edited_at, report.edited_by = now, actor
     report.save(update_fields=["title", "text", "edited_at", "edited_by"])
