@@ -192,29 +192,41 @@ def _sweep_batch(batch, *, now, today, offsets, every, ctx: _Context, result: Sw
     planned = [n for ob in batch for n in plan(ob, today, offsets, every)]
     if not planned:
         return
-    claim = uuid.uuid4().hex
-    # 1 query (per chunk of the backend's parameter limit): insert; rows that exist are skipped.
-    DeadlineNotice.objects.bulk_create(
-        [
-            DeadlineNotice(
-                obligation=n.obligation, kind=n.kind, key=n.key, claim=claim, created_at=now
-            )
-            for n in planned
-        ],
-        ignore_conflicts=True,
+    # 1 query: the notices that exist already. In a steady state almost every planned notice
+    # was sent by an earlier sweep; skipping them keeps repeated sweeps cheap.
+    sent = set(
+        DeadlineNotice.objects.filter(
+            obligation_id__in={n.obligation.pk for n in planned},
+            key__in={n.key for n in planned},
+        ).values_list("obligation_id", "kind", "key")
     )
-    # 1 query: which of them did we insert?
-    ours = {
-        (ob_id, kind, key): pk
-        for pk, ob_id, kind, key in DeadlineNotice.objects.filter(claim=claim).values_list(
-            "pk", "obligation_id", "kind", "key"
+    missing = [n for n in planned if (n.obligation.pk, n.kind, n.key) not in sent]
+    mine = []
+    if missing:
+        claim = uuid.uuid4().hex
+        # 1 query (per chunk of the backend's parameter limit): insert; rows inserted meanwhile
+        # by a concurrent sweep are skipped by the unique constraint.
+        DeadlineNotice.objects.bulk_create(
+            [
+                DeadlineNotice(
+                    obligation=n.obligation, kind=n.kind, key=n.key, claim=claim, created_at=now
+                )
+                for n in missing
+            ],
+            ignore_conflicts=True,
         )
-    }
-    mine = [
-        (n, ours[(n.obligation.pk, n.kind, n.key)])
-        for n in planned
-        if (n.obligation.pk, n.kind, n.key) in ours
-    ]
+        # 1 query: which of them did we insert?
+        ours = {
+            (ob_id, kind, key): pk
+            for pk, ob_id, kind, key in DeadlineNotice.objects.filter(claim=claim).values_list(
+                "pk", "obligation_id", "kind", "key"
+            )
+        }
+        mine = [
+            (n, ours[(n.obligation.pk, n.kind, n.key)])
+            for n in missing
+            if (n.obligation.pk, n.kind, n.key) in ours
+        ]
     by_ob = {ob.pk: ob for ob in batch}
     # The overdue transition does not depend on the notice (a report returned after its due date
     # becomes overdue again even though its overdue notice already went out).
