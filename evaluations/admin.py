@@ -152,7 +152,6 @@ class OpinionAdmin(admin.ModelAdmin):
     list_filter = ("source",)
     list_select_related = ("item__unit",)
     search_fields = ("text",)
-    autocomplete_fields = ()
     raw_id_fields = ("deputy",)
 
 
