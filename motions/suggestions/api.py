@@ -19,12 +19,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from congress.access import actor_for
-from congress.models import Term, Unit
+from congress.models import Unit
 from congress.uploads import validate_document
 from motions.suggestions import queries, services
 from motions.suggestions.forms import handling_units
@@ -345,9 +345,12 @@ class SuggestionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             raise PermissionDenied
         data = FileSuggestionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        from congress.queries import current_term
         from deputies.models import Deputy
 
-        term = get_object_or_404(Term, is_current=True)
+        term = current_term()
+        if term is None:
+            raise NotFound
         co = list(Deputy.objects.filter(pk__in=data.validated_data["co_proposers"]))
         suggestion = services.file_suggestion(
             deputy=deputy,

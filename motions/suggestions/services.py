@@ -23,6 +23,7 @@ from congress.workflow import ensure_transition, log_transition
 from motions.suggestions.models import (
     ASSIGNMENT_TRANSITIONS,
     REPLYING_ROLES,
+    SUGGESTION_TRANSITIONS,
     Assignment,
     AssignmentRole,
     AssignmentState,
@@ -286,6 +287,33 @@ def file_suggestion(
         now=_now(now),
         category=category,
     )
+
+
+@transaction.atomic
+def withdraw_suggestion(
+    suggestion: Suggestion, *, deputy, actor=None, reason: str = "", now=None
+) -> Suggestion:
+    """The lead proposer withdraws a suggestion before it is assigned.
+    Errors: `not_lead` (403), `bad_transition` once assigned, merged or closed."""
+    now = _now(now)
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if not Proposer.objects.filter(suggestion=suggestion, deputy=deputy, is_lead=True).exists():
+        raise PermissionRefused(
+            "not_lead", _("Only the lead proposer can withdraw the suggestion.")
+        )
+    ensure_transition(
+        SUGGESTION_TRANSITIONS,
+        suggestion.state,
+        SuggestionState.WITHDRAWN,
+        SuggestionError,
+        _("A suggestion can only be withdrawn before it is assigned."),
+    )
+    old = suggestion.state
+    suggestion.state = SuggestionState.WITHDRAWN
+    suggestion.closed_at = now
+    suggestion.save(update_fields=["state", "closed_at"])
+    log_transition(suggestion, old, suggestion.state, actor=actor, reason=reason, at=now)
+    return suggestion
 
 
 # --- Triage (staff) ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ urlpatterns = [
     path("portal/suggestions/", views.portal_list, name="portal_list"),
     path("portal/suggestions/new/", views.portal_new, name="portal_new"),
     path("portal/suggestions/<int:pk>/", views.portal_detail, name="portal_detail"),
+    path("portal/suggestions/<int:pk>/withdraw/", views.portal_withdraw, name="portal_withdraw"),
     path("portal/suggestions/replies/<int:reply_pk>/rate/", views.portal_rate, name="portal_rate"),
     # Unit portal
     path("portal/suggestions/assignments/", views.unit_list, name="unit_list"),

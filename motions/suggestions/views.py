@@ -55,7 +55,9 @@ def _form_error(form, exc: DomainError) -> None:
 
 
 def _current_term() -> Term | None:
-    return Term.objects.filter(is_current=True).select_related("congress").first()
+    from congress.queries import current_term
+
+    return current_term()  # the default (district) congress's current term
 
 
 def _require_deputy(request):
@@ -166,7 +168,10 @@ def _render_detail(request, suggestion, deputy, rating_forms=None, status=200):
                     to_rate.append(
                         (reply, rating_forms.get(reply.pk) or RatingForm(prefix=f"r{reply.pk}"))
                     )
-    context.update({"to_rate": to_rate, "is_proposer": is_proposer})
+    can_withdraw = suggestion.state == SuggestionState.FILED and any(
+        p.is_lead and deputy is not None and p.deputy_id == deputy.pk for p in context["proposers"]
+    )
+    context.update({"to_rate": to_rate, "is_proposer": is_proposer, "can_withdraw": can_withdraw})
     return render(request, "suggestions/portal_detail.html", context, status=status)
 
 
@@ -237,6 +242,21 @@ def portal_rate(request, reply_pk: int):
             return redirect("suggestions:portal_detail", pk=reply.assignment.suggestion_id)
     suggestion = reply.assignment.suggestion
     return _render_detail(request, suggestion, deputy, {reply.pk: form}, status=400)
+
+
+@login_required
+@require_POST
+def portal_withdraw(request, pk: int):
+    """The lead proposer withdraws a suggestion not yet assigned."""
+    deputy = _require_deputy(request)
+    suggestion = get_object_or_404(queries.suggestions_of_deputy(deputy), pk=pk)
+    try:
+        services.withdraw_suggestion(suggestion, deputy=deputy, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The suggestion was withdrawn."))
+    return redirect("suggestions:portal_detail", pk=suggestion.pk)
 
 
 # --- Unit portal ------------------------------------------------------------------------------

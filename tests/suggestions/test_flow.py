@@ -257,3 +257,21 @@ def test_filing_requires_a_serving_deputy_and_content(term, deputy, make_deputy)
     Mandate.objects.filter(deputy=former.deputy).update(status="resigned")
     with pytest.raises(PermissionRefused):
         services.file_suggestion(deputy=former.deputy, title="题目", content="内容", term=term)
+
+
+def test_lead_proposer_withdraws_before_assignment_only(
+    suggestion, deputy, other_deputy, unit, staff
+):
+    with pytest.raises(PermissionRefused):
+        services.withdraw_suggestion(suggestion, deputy=other_deputy.deputy)  # co-proposer
+    services.withdraw_suggestion(suggestion, deputy=deputy.deputy, actor=deputy)
+    suggestion.refresh_from_db()
+    assert suggestion.state == SuggestionState.WITHDRAWN
+    with pytest.raises(DomainError):
+        services.assign_suggestion(suggestion, lead_unit=unit, actor=staff)
+
+
+def test_withdrawal_refused_once_assigned(assigned, deputy):
+    with pytest.raises(DomainError) as exc:
+        services.withdraw_suggestion(assigned.suggestion, deputy=deputy.deputy)
+    assert exc.value.code == "bad_transition"

@@ -284,3 +284,24 @@ def test_public_pages_show_only_published_texts(client, term, deputy, unit, staf
     assert reply.text in detail
     assert "13912345678" not in detail  # deputies' mobiles never appear
     assert client.get(reverse("suggestions:public_detail", args=[s2.pk])).status_code == 404
+
+
+def test_withdraw_through_the_page(client, term, deputy, other_deputy):
+    [s] = factories.filed(term, deputy, co=[other_deputy])
+    url = reverse("suggestions:portal_withdraw", args=[s.pk])
+    client.force_login(other_deputy)  # co-proposer: sees the suggestion, may not withdraw it
+    assert client.post(url).status_code == 302
+    s.refresh_from_db()
+    assert s.state == "filed"
+    client.force_login(deputy)
+    detail = client.get(reverse("suggestions:portal_detail", args=[s.pk])).content.decode()
+    assert f'action="{url}"' in detail
+    client.post(url)
+    s.refresh_from_db()
+    assert s.state == "withdrawn"
+
+
+def test_withdraw_someone_elses_suggestion_is_404(client, term, deputy, other_deputy):
+    [s] = factories.filed(term, other_deputy)
+    client.force_login(deputy)
+    assert client.post(reverse("suggestions:portal_withdraw", args=[s.pk])).status_code == 404
