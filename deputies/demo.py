@@ -621,12 +621,14 @@ def _opinion_plan(rng) -> dict:
 
 
 def _seed_opinion(ctx, world, day, on_duty, plan, voter_index, age) -> None:
+    from django.utils import timezone
+
     from congress.errors import DomainError
     from congress.models import Unit
     from deputies import services
 
     name, mobile, _email = ctx.person(voter_index, salt="voter")
-    at = dt.datetime.combine(day.date, day.starts_at, tzinfo=ctx.now.tzinfo)
+    at = timezone.make_aware(dt.datetime.combine(day.date, day.starts_at))
     opinion = services.record_opinion(
         day.station,
         recorded_by=on_duty[0],
@@ -659,7 +661,12 @@ def _seed_opinion(ctx, world, day, on_duty, plan, voter_index, age) -> None:
         elif route < 0.35 or route >= 0.9 or unit is None:
             services.answer_on_spot(opinion, answer=plan["answer"], actor=None, now=at)
             if age > 14:
-                services.close_opinion(opinion, feedback=plan["feedback"], actor=None, now=at)
+                services.close_opinion(
+                    opinion,
+                    feedback="代表在接待时已当面答复，并在一周后电话回访，选民表示满意。",
+                    actor=None,
+                    now=at + dt.timedelta(days=7),
+                )
         elif route < 0.88:
             services.report_to_committee(
                 opinion,
@@ -682,6 +689,7 @@ def _seed_opinion(ctx, world, day, on_duty, plan, voter_index, age) -> None:
 
 def seed_trainings(ctx: DemoContext, world) -> None:
     from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
 
     from deputies.models import DutyKind, DutyRecord, Mandate, TrainingCompletion, TrainingMaterial
 
@@ -718,7 +726,7 @@ def seed_trainings(ctx: DemoContext, world) -> None:
                 TrainingCompletion(
                     material=material,
                     deputy=deputy,
-                    completed_at=dt.datetime.combine(when, dt.time(20), tzinfo=ctx.now.tzinfo),
+                    completed_at=timezone.make_aware(dt.datetime.combine(when, dt.time(20))),
                 )
             )
             duty.append(

@@ -328,7 +328,10 @@ def _render_opinion(request, opinion, forms, status=200):
             "voter": voter,
             "forms": forms,
             "obligation": services.opinion_obligation(opinion),
-            "history": transitions_of(opinion),
+            "history": [
+                (t, OpinionState(t.to_state).label if t.to_state in OpinionState.values else "")
+                for t in transitions_of(opinion)
+            ],
             "deputies": list(opinion.deputies.all()),
         },
         status=status,
@@ -512,8 +515,10 @@ def duty_summary(request, year: int):
 @require_GET
 def training_list(request):
     deputy = _deputy_or_403(request)
-    qs = TrainingMaterial.objects.filter(is_published=True).annotate(
-        done=Count("completions", filter=Q(completions__deputy=deputy))
+    qs = (
+        TrainingMaterial.objects.filter(is_published=True)
+        .annotate(done=Count("completions", filter=Q(completions__deputy=deputy)))
+        .order_by("-published_on", "-id")
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "deputies/training_list.html", {"page": page})
