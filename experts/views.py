@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_POST
 from congress.access import actor_for
 from congress.errors import DomainError
 from congress.models import Unit, UnitKind
-from congress.workflow import transitions_of
 from experts import queries, services
 from experts.forms import CancelForm, ConsultationForm, DeclarationForm, OpinionForm, SummaryForm
 from experts.models import (
@@ -234,7 +233,6 @@ def _render_consultation(request, c, status=200, **forms):
         if c.state == ConsultationState.OPEN
         else [],
         "obligations": list(obligations_for(c)),
-        "transitions": list(transitions_of(c)),
         "summary_form": forms.get("summary_form") or SummaryForm(),
         "cancel_form": forms.get("cancel_form") or CancelForm(),
         "submitted": [i for i in invitations if i.state == InvitationState.SUBMITTED],

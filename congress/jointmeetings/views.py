@@ -22,7 +22,7 @@ from congress.jointmeetings.forms import (
     PhotoForm,
     ScheduleForm,
 )
-from congress.jointmeetings.models import JointMeeting, JointMeetingPhoto
+from congress.jointmeetings.models import JointMeeting, JointMeetingPhoto, JointMeetingState
 from congress.workflow import transitions_of
 
 
@@ -159,7 +159,15 @@ def _entry_context(request, meeting, **extra):
         "lead_changes": list(
             meeting.lead_changes.select_related("proposed__street", "chosen__street")
         ),
-        "transitions": list(transitions_of(meeting)),
+        "transitions": [
+            (
+                t,
+                JointMeetingState(t.to_state).label
+                if t.to_state in JointMeetingState.values
+                else t.to_state,
+            )
+            for t in transitions_of(meeting)
+        ],
         "photo_form": PhotoForm(),
     }
     context.update(extra)

@@ -152,3 +152,11 @@ def test_other_recorder_cannot_mark_held(other_recorder, make_meeting):
     m = make_meeting(number=3, date=dt.date(2022, 1, 1))
     with pytest.raises(PermissionRefused):
         services.mark_held(m, actor=other_recorder)
+
+
+def test_entry_page_shows_the_history_in_words(client, staff, signed_meeting):
+    client.force_login(staff)
+    page = client.get(reverse("jointmeetings:portal_entry", args=[signed_meeting.pk]))
+    assert page.status_code == 200
+    assert "已签发" in page.text
+    assert "signed_off" not in page.text  # the history shows labels, not codes
