@@ -262,3 +262,32 @@ def test_admin_registry_per_role(client, world, staff, deputy_affairs_staff, dep
     assert "13912345678" not in client.get(change).content.decode()
     client.force_login(deputy_affairs_staff)
     assert "13912345678" in client.get(change).content.decode()
+
+
+def test_only_serving_deputies_are_in_the_public_directory(client, world, station_deputy):
+    from deputies.models import Mandate
+
+    url = reverse("deputies:deputy", args=[station_deputy.pk])
+    assert client.get(url).status_code == 200
+    Mandate.objects.filter(deputy=station_deputy).update(status="resigned")
+    assert client.get(url).status_code == 404
+    assert client.get(f"/api/deputies/{station_deputy.pk}/").status_code == 404
+
+
+def test_a_deputy_cannot_delete_another_deputys_entry(
+    client, world, station_deputy, deputy, other_deputy
+):
+    from deputies.models import DutyRecord
+
+    entry = services.add_manual_duty(
+        station_deputy, kind="other", title="我的", date=dt.date(2025, 1, 1), actor=deputy
+    )
+    client.force_login(other_deputy)
+    assert client.post(reverse("deputies:duty_delete", args=[entry.pk])).status_code == 404
+    assert DutyRecord.objects.filter(pk=entry.pk).exists()
+
+
+def test_opinion_history_shows_state_names(client, world, deputy):
+    client.force_login(deputy)
+    response = client.get(reverse("deputies:opinion", args=[world.pk]))
+    assert [label for _t, label in response.context["history"]] == ["已登记"]
