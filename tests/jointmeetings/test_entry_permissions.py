@@ -105,3 +105,11 @@ def test_dashboard_panel_lists_the_recorders_open_entries(
 
 def test_photo_url_size_is_checked(client, open_meeting):
     assert client.get("/joint-meetings/photos/1/other/").status_code == 404
+
+
+def test_staff_dashboard_lists_entries_waiting_for_sign_off(client, staff, recorder, open_meeting):
+    url = reverse("jointmeetings:portal_entry", args=[open_meeting.pk])
+    client.force_login(staff)
+    assert url in client.get(reverse("portal:dashboard")).text
+    client.force_login(recorder)  # recorders get their own panel, not the sign-off one
+    assert "jm-signoff-title" not in client.get(reverse("portal:dashboard")).text
