@@ -305,3 +305,22 @@ def test_withdraw_someone_elses_suggestion_is_404(client, term, deputy, other_de
     [s] = factories.filed(term, other_deputy)
     client.force_login(deputy)
     assert client.post(reverse("suggestions:portal_withdraw", args=[s.pk])).status_code == 404
+
+
+def test_unit_list_marks_deadlines_as_time_passes(client, term, deputy, unit, staff, liaison):
+    import time_machine
+
+    [s] = factories.filed(term, deputy)
+    factories.assigned([s], unit, staff)  # 15 January 2024, due 15 April 2024
+    url = reverse("suggestions:unit_list")
+    # Sessions expire after 30 idle minutes: log in again at each point in time.
+    with time_machine.travel(timezone.make_aware(dt.datetime(2024, 4, 10, 9)), tick=False):
+        client.force_login(liaison)
+        page = client.get(url).content.decode()
+    assert '<span class="tag warn">' in page and "2024-04-15" in page
+    assert '<span class="tag danger">' not in page
+    with time_machine.travel(timezone.make_aware(dt.datetime(2024, 4, 16, 9)), tick=False):
+        client.force_login(liaison)
+        response = client.get(url)
+    assert response.status_code == 200, (response.status_code, response.get("Location"))
+    assert '<span class="tag danger">' in response.content.decode()
