@@ -1,11 +1,12 @@
 """Smoke test of a running portal, as an anonymous visitor (used by .ci/run, section 4).
 
-    python .ci/smoke.py http://127.0.0.1:8000
+    python .ci/smoke.py http://127.0.0.1:8000 [/more/start/path/ ...]
 
 Checks, failing with a non-zero exit on any problem:
 - `/` answers 200 in Chinese (`lang="zh-hans"`), `/healthz` answers 200 JSON with every part ok;
-- the public site, crawled from `/` through its links (and the anonymous API from `/api/` when
-  it answers), shows no mobile number (1[3-9] and 9 more digits, also
+- the public site, crawled from `/` and the other start paths (.ci/run passes every URL of the
+  project without parameters) through their links, and the anonymous API from `/api/` when it
+  answers, shows no mobile number (1[3-9] and 9 more digits, also
   written +86 139 1234 5678, not inside a longer number),
   answers no 5xx, and loads no CSS/JS from another host (no CDN);
 - every stylesheet and script the home page uses is served by the portal itself.
@@ -39,6 +40,8 @@ SKIP_PREFIXES = (
     "/api/redoc",
     "/api/schema",
 )
+# Downloads whose bytes say nothing readable (compressed); their content is tested by the apps.
+BINARY = (".pdf", ".docx", ".xlsx", ".zip", ".png", ".jpg", ".mp4")
 MAX_PAGES = 400
 MAX_PER_PATTERN = 4  # /motions/12/ and /motions/13/ are one pattern: a few of each suffice
 TIME_BUDGET = 180.0
@@ -88,7 +91,7 @@ def pattern(path: str) -> str:
     return re.sub(r"\d+", "N", path)
 
 
-def main(base: str) -> int:
+def main(base: str, start: list[str]) -> int:
     base = base.rstrip("/")
     host = urllib.parse.urlsplit(base).netloc
     problems: list[str] = []
@@ -127,11 +130,16 @@ def main(base: str) -> int:
     queue: deque[str] = deque(["/"])
     seen: set[str] = {"/"}
     per_pattern: Counter[str] = Counter()
+    for path in start:
+        if path not in seen and not path.startswith(SKIP_PREFIXES) and not path.endswith(BINARY):
+            seen.add(path)
+            queue.append(path)
     crawled = 0
     statuses: Counter[int] = Counter()
     while queue and crawled < MAX_PAGES and time.monotonic() - started < TIME_BUDGET:
         path = queue.popleft()
-        code, headers, body = fetch(base + path)
+        api = path.startswith("/api/")
+        code, headers, body = fetch(base + path, accept="application/json" if api else "text/html")
         crawled += 1
         statuses[code] += 1
         if code >= 500:
@@ -154,7 +162,7 @@ def main(base: str) -> int:
             target = split.path + (f"?{split.query}" if split.query else "")
             if target in seen or split.path.startswith(SKIP_PREFIXES):
                 continue
-            if split.path.endswith((".pdf", ".docx", ".xlsx", ".ics", ".csv", ".zip")):
+            if split.path.endswith(BINARY):
                 continue
             seen.add(target)
             key = pattern(split.path) + ("?" if split.query else "")
@@ -198,4 +206,4 @@ def main(base: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"))
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000", sys.argv[2:]))
