@@ -20,6 +20,17 @@ pytestmark = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_content_types():
+    """A transactional test flushes the tables (content types are recreated with new ids):
+    forget the cached ones."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    yield
+    ContentType.objects.clear_cache()
+
+
 @pytest.mark.parametrize("batch", [5, 1000])
 def test_two_concurrent_sweeps_send_each_notice_once(make_obligation, liaison, staff, batch):
     for i in range(40):
