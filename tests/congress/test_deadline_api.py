@@ -137,7 +137,7 @@ def test_staff_actions_and_liaison_refusal(
     assert response.json()["due_date"] == "2026-05-15"
 
 
-def test_rules_are_readable_by_staff_only(client, staff, liaison):
+def test_rules_are_readable_by_staff_only(client, staff, liaison, rule):
     client.force_login(liaison)
     assert client.get("/api/deadline-rules/").status_code == 403
     client.force_login(staff)

@@ -83,3 +83,25 @@ def members(make_deputy, term):
     ]
     Mandate.objects.filter(deputy__user__in=users).update(is_committee_member=True)
     return users
+
+
+@pytest.fixture(autouse=True)
+def review_rules(db):
+    """The two rules the loop uses (the data migration creates them; get_or_create keeps the
+    tests independent of it, e.g. with --nomigrations)."""
+    from congress.models import DeadlineRule
+
+    for code, name, amount in (
+        ("review-plan-report", "审议意见研究处理方案报告", 3),
+        ("review-status-report", "审议意见处理情况报告", 6),
+    ):
+        DeadlineRule.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "amount": amount,
+                "limit_unit": "months",
+                "anchor": "审议意见书送达之日",
+                "source": "北京市人大常委会审议意见办理规定",
+            },
+        )
