@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from congress import uploads
@@ -160,7 +161,7 @@ class MotionAdmin(SimpleHistoryAdmin):
                 ]
             },
         ),
-        (_("Record"), {"fields": ["created_by", "created_at"]}),
+        (pgettext_lazy("motions", "Record"), {"fields": ["created_by", "created_at"]}),
     ]
     inlines = [CosignerInline, AttachmentInline, AssignmentInline, PhaseInline, UpdateInline]
     actions = ["register", "assign", "advance_phase"]

@@ -7,6 +7,7 @@ import re
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from congress.models import HANDLING_UNIT_KINDS, Meeting, MeetingKind, Unit, UnitKind
 from congress.uploads import IMAGE_CONTENT_TYPES, DocumentUploadField
@@ -32,7 +33,10 @@ class MotionForm(forms.Form):
     )
     title = forms.CharField(label=_("Title"), max_length=200)
     topic = forms.ModelChoiceField(
-        label=_("Topic"), queryset=Topic.objects.all(), required=False, empty_label="—"
+        label=pgettext_lazy("motions", "Topic"),
+        queryset=Topic.objects.all(),
+        required=False,
+        empty_label="—",
     )
     reasons = forms.CharField(
         label=_("Reasons (案由)"),
@@ -184,7 +188,9 @@ class AssignForm(forms.Form):
 
 
 class AddUnitForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(
+        label=pgettext_lazy("motions", "Unit"), queryset=Unit.objects.none()
+    )
     role = forms.ChoiceField(label=_("Role"), choices=AssignmentRole.choices)
 
     def __init__(self, *args, **kwargs):
@@ -322,7 +328,10 @@ class BodyMotionForm(forms.Form):
     )
     title = forms.CharField(label=_("Title"), max_length=200)
     topic = forms.ModelChoiceField(
-        label=_("Topic"), queryset=Topic.objects.all(), required=False, empty_label="—"
+        label=pgettext_lazy("motions", "Topic"),
+        queryset=Topic.objects.all(),
+        required=False,
+        empty_label="—",
     )
     reasons = forms.CharField(label=_("Reasons (案由)"), widget=forms.Textarea, required=False)
     grounds = forms.CharField(label=_("Grounds (案据)"), widget=forms.Textarea, required=False)

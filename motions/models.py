@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from congress.models import CongressLevel, Meeting, Term, Unit
@@ -25,12 +26,12 @@ from motions.storage import private_storage
 class Topic(models.Model):
     """A topic to file motions under (交通, 教育, 生态环境 …); the list is edited by staff."""
 
-    name = models.CharField(_("name"), max_length=40, unique=True)
+    name = models.CharField(pgettext_lazy("motions", "name"), max_length=40, unique=True)
     slug = models.SlugField(_("short code"), max_length=40, unique=True)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
-        verbose_name = _("topic")
+        verbose_name = pgettext_lazy("motions", "topic")
         verbose_name_plural = _("topics")
         ordering = ["sort_order", "name"]
 
@@ -49,7 +50,7 @@ class CosignatureRule(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("The lead deputy counts as a signer."),
     )
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(pgettext_lazy("motions", "source"), max_length=300, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -73,11 +74,11 @@ class MotionState(models.TextChoices):
     REGISTERED = "registered", _("registered, awaiting assignment")
     NOT_REGISTERED = "not_registered", _("not registered")
     CONVERTED = "converted", _("converted into a suggestion")
-    WITHDRAWN = "withdrawn", _("withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("motions", "withdrawn")
     SUPERVISION = "supervision", _("supervision year")
     FOLLOW_UP_1 = "follow_up_1", _("follow-up year 1")
     FOLLOW_UP_2 = "follow_up_2", _("follow-up year 2")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("motions", "closed")
 
 
 S = MotionState
@@ -109,12 +110,17 @@ class Motion(models.Model):
         Meeting,
         on_delete=models.PROTECT,
         related_name="motions",
-        verbose_name=_("congress session"),
+        verbose_name=pgettext_lazy("motions", "congress session"),
         limit_choices_to={"kind": "session"},
     )
-    year = models.PositiveSmallIntegerField(_("year"), db_index=True, editable=False)
+    year = models.PositiveSmallIntegerField(
+        pgettext_lazy("motions", "year"), db_index=True, editable=False
+    )
     number = models.PositiveSmallIntegerField(
-        _("number"), null=True, blank=True, help_text=_("Registration number in its session.")
+        pgettext_lazy("motions", "number"),
+        null=True,
+        blank=True,
+        help_text=_("Registration number in its session."),
     )
     proposer_kind = models.CharField(
         _("proposed by"), max_length=20, choices=ProposerKind.choices, default=ProposerKind.DEPUTIES
@@ -133,7 +139,7 @@ class Motion(models.Model):
         related_name="led_motions",
         verbose_name=_("lead deputy"),
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("motions", "title"), max_length=200)
     reasons = models.TextField(_("reasons (案由)"), blank=True)
     grounds = models.TextField(_("grounds (案据)"), blank=True)
     measures = models.TextField(_("proposed measures (方案)"), blank=True)
@@ -143,13 +149,15 @@ class Motion(models.Model):
         null=True,
         blank=True,
         related_name="motions",
-        verbose_name=_("topic"),
+        verbose_name=pgettext_lazy("motions", "topic"),
     )
     state = models.CharField(
         _("state"), max_length=20, choices=MotionState.choices, default=MotionState.DRAFT
     )
     signer_count = models.PositiveIntegerField(_("signers"), default=0, editable=False)
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_at = models.DateTimeField(
+        pgettext_lazy("motions", "submitted"), null=True, blank=True
+    )
     decided_at = models.DateTimeField(_("review decision"), null=True, blank=True)
     decision_reasons = models.TextField(_("reasons of the decision"), blank=True)
     converted_suggestion_id = models.PositiveBigIntegerField(
@@ -194,7 +202,7 @@ class Motion(models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_at = models.DateTimeField(pgettext_lazy("motions", "updated"), auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -299,8 +307,8 @@ class AssignmentRole(models.TextChoices):
 
 class AssignmentState(models.TextChoices):
     PENDING = "pending", _("awaiting acceptance")
-    ACCEPTED = "accepted", _("accepted")
-    RETURNED = "returned", _("returned")
+    ACCEPTED = "accepted", pgettext_lazy("motions", "accepted")
+    RETURNED = "returned", pgettext_lazy("motions", "returned")
 
 
 ACTIVE_ASSIGNMENT_STATES = (AssignmentState.PENDING, AssignmentState.ACCEPTED)
@@ -313,9 +321,14 @@ class Assignment(models.Model):
         Motion, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("motion")
     )
     unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="motion_assignments", verbose_name=_("unit")
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="motion_assignments",
+        verbose_name=pgettext_lazy("motions", "unit"),
     )
-    role = models.CharField(_("role"), max_length=10, choices=AssignmentRole.choices)
+    role = models.CharField(
+        pgettext_lazy("motions", "role"), max_length=10, choices=AssignmentRole.choices
+    )
     state = models.CharField(
         _("state"),
         max_length=20,
@@ -371,7 +384,7 @@ class MotionPhase(models.Model):
         choices=[(s, MotionState(s).label) for s in PHASES],
     )
     starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
+    ends_on = models.DateField(pgettext_lazy("motions", "ends on"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
 
     class Meta:
@@ -392,7 +405,7 @@ class MotionAttachment(models.Model):
     motion = models.ForeignKey(
         Motion, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("motion")
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("motions", "title"), max_length=200)
     file = models.FileField(
         _("file"), upload_to=GeneratedName("motions/attachments"), storage=private_storage
     )
@@ -420,7 +433,7 @@ class UpdateKind(models.TextChoices):
 
 class UpdateState(models.TextChoices):
     SUBMITTED = "submitted", _("awaiting publication")
-    PUBLISHED = "published", _("published")
+    PUBLISHED = "published", pgettext_lazy("motions", "published")
     WITHDRAWN = "withdrawn", _("not published")
 
 
@@ -438,8 +451,8 @@ class ProgressUpdate(models.Model):
         Motion, on_delete=models.CASCADE, related_name="updates", verbose_name=_("motion")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=UpdateKind.choices)
-    title = models.CharField(_("title"), max_length=200)
-    text = models.TextField(_("text"))
+    title = models.CharField(pgettext_lazy("motions", "title"), max_length=200)
+    text = models.TextField(pgettext_lazy("motions", "text"))
     happened_on = models.DateField(_("date"))
     unit = models.ForeignKey(
         Unit,
@@ -483,7 +496,9 @@ class ProgressUpdate(models.Model):
         _("state"), max_length=20, choices=UpdateState.choices, default=UpdateState.SUBMITTED
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
-    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_at = models.DateTimeField(
+        pgettext_lazy("motions", "published"), null=True, blank=True
+    )
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -526,7 +541,10 @@ class UpdatePhoto(models.Model):
     """A photo of an update, re-encoded without EXIF, with a thumbnail."""
 
     update = models.ForeignKey(
-        ProgressUpdate, on_delete=models.CASCADE, related_name="photos", verbose_name=_("update")
+        ProgressUpdate,
+        on_delete=models.CASCADE,
+        related_name="photos",
+        verbose_name=pgettext_lazy("motions", "update"),
     )
     image = models.ImageField(
         _("photo"),
@@ -556,7 +574,10 @@ class UpdateVideo(models.Model):
     """A short video (议案督办vlog) of an update: an MP4 with a poster image."""
 
     update = models.ForeignKey(
-        ProgressUpdate, on_delete=models.CASCADE, related_name="videos", verbose_name=_("update")
+        ProgressUpdate,
+        on_delete=models.CASCADE,
+        related_name="videos",
+        verbose_name=pgettext_lazy("motions", "update"),
     )
     file = models.FileField(
         _("video (MP4)"), upload_to=GeneratedName("motions/videos"), storage=private_storage
@@ -584,17 +605,23 @@ class UpdateComment(models.Model):
     """A deputy's comment on a published update (portal only, never public)."""
 
     update = models.ForeignKey(
-        ProgressUpdate, on_delete=models.CASCADE, related_name="comments", verbose_name=_("update")
+        ProgressUpdate,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=pgettext_lazy("motions", "update"),
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=pgettext_lazy("motions", "by"),
     )
     text = models.TextField(_("comment"))
     created_at = models.DateTimeField(_("written"), default=timezone.now)
 
     class Meta:
         verbose_name = _("comment")
-        verbose_name_plural = _("comments")
+        verbose_name_plural = pgettext_lazy("motions", "comments")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -645,9 +672,9 @@ class SessionReport(models.Model):
         verbose_name=_("office that drafts it"),
         limit_choices_to={"kind": "office"},
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("motions", "title"), max_length=200)
     text = models.TextField(
-        _("text"),
+        pgettext_lazy("motions", "text"),
         blank=True,
         help_text=_("Lines starting with # are headings in the DOCX and PDF files."),
     )

@@ -430,7 +430,7 @@ def invite_cosigners(
     return invited
 
 
-def _recount_signers(motion: Motion) -> None:
+def recount_signers(motion: Motion) -> None:
     confirmed = Cosigner.objects.filter(motion=motion, state=CosignerState.CONFIRMED).count()
     motion.signer_count = confirmed + (1 if motion.lead_deputy_id else 0)
     motion.save(update_fields=["signer_count", "updated_at"])
@@ -460,7 +460,7 @@ def answer_invitation(
     row.state = CosignerState.CONFIRMED if accept else CosignerState.DECLINED
     row.responded_at = now
     row.save(update_fields=["state", "responded_at"])
-    _recount_signers(locked)
+    recount_signers(locked)
     _notify(
         lead_user(locked),
         locked,
@@ -495,7 +495,7 @@ def submit_motion(motion: Motion, *, actor: User, now: dt.datetime | None = None
             _("Write the reasons and the proposed measures before submitting."),
             field="reasons" if not locked.reasons.strip() else "measures",
         )
-    _recount_signers(locked)
+    recount_signers(locked)
     minimum = minimum_signers(locked.term.congress.level)
     if locked.signer_count < minimum:
         raise InvalidInput(
@@ -509,7 +509,7 @@ def submit_motion(motion: Motion, *, actor: User, now: dt.datetime | None = None
     _move(locked, MotionState.SUBMITTED, actor=actor, now=now)
     locked.submitted_at = now
     locked.save(update_fields=["state", "submitted_at", "updated_at"])
-    _log_signers_duty(locked, now)
+    log_signers_duty(locked, now)
     _notify(
         review_staff(),
         locked,
@@ -522,7 +522,7 @@ def submit_motion(motion: Motion, *, actor: User, now: dt.datetime | None = None
     return _refresh(motion, locked)
 
 
-def _log_signers_duty(motion: Motion, now: dt.datetime) -> None:
+def log_signers_duty(motion: Motion, now: dt.datetime) -> None:
     from deputies.services import log_duty
 
     day = _today(now)

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -123,8 +123,12 @@ def portal_list(request):
         context["assignments"] = list(queries.my_assignments(user))
         context["owed"] = list(queries.unit_obligations(user))
     if actor.is_staff_member:
-        context["to_review"] = Motion.objects.filter(state=MotionState.SUBMITTED).count()
-        context["to_assign"] = Motion.objects.filter(state=MotionState.REGISTERED).count()
+        context.update(
+            Motion.objects.aggregate(
+                to_review=Count("pk", filter=Q(state=MotionState.SUBMITTED)),
+                to_assign=Count("pk", filter=Q(state=MotionState.REGISTERED)),
+            )
+        )
         context["to_publish"] = list(queries.pending_updates(user)[:20])
         context["can_review"] = permissions.can_review(user)
         context["can_prepare_reports"] = permissions.can_prepare_reports(user)

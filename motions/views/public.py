@@ -84,6 +84,7 @@ def public_detail(request, year: int, number: int):
         {
             "motion": motion,
             "years": planned_years(motion),
+            "co_units": [a.unit.name for a in motion.active_assignments if a.role == "co"],
             "updates": queries.timeline(motion),
             "signers": queries.public_signers(motion),
             "following": following,

@@ -250,3 +250,26 @@ def test_a_closed_motion_is_still_public_with_its_years(client, assigned, commit
     page = client.get(assigned.get_absolute_url()).content.decode()
     assert "已办结" in page and "2022-12-01" in page
     assert assigned.state == MotionState.CLOSED
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_portal_lists_cost_the_same_for_1_and_20_motions(
+    client, django_assert_num_queries, session, unit, committee_office, staff, liaison, rows
+):
+    from tests.motions.factories import handled_motion
+
+    for _ in range(rows):
+        handled_motion(session, unit=unit, office=committee_office)
+    url = reverse("motions:portal_list")
+    client.force_login(staff)
+    # session, user, memberships, deputy profile, review and assignment counts (one aggregate),
+    # the user's and the groups' permissions, updates to publish, count, page (latest update by
+    # subquery), unread badge
+    with django_assert_num_queries(11):
+        assert client.get(url).status_code == 200
+    client.force_login(liaison)
+    # session, user, memberships, deputy profile, assignments (with motion and unit), plans and
+    # reports owed, count, page, unread badge
+    with django_assert_num_queries(9):
+        page = client.get(url)
+    assert page.content.decode().count("接受交办") == 0  # nothing pending: all accepted
