@@ -83,7 +83,8 @@ def demo_world(term, session_meeting, deputy, other_deputy, make_deputy, street)
 
 def test_demo_seed_is_idempotent_and_tells_a_story(demo_world):
     from congress.demo_support import DemoContext
-    from congress.models import Obligation
+    from congress.models import Obligation, Transition
+    from deputies.models import DutyRecord
     from motions.suggestions import demo
     from motions.suggestions.models import BureauVisit, Rating, Reply, Suggestion
 
@@ -95,6 +96,8 @@ def test_demo_seed_is_idempotent_and_tells_a_story(demo_world):
         Rating.objects.count(),
         Obligation.objects.filter(kind__startswith="suggestions.").count(),
         BureauVisit.objects.count(),
+        Transition.objects.count(),
+        DutyRecord.objects.count(),
     ]
     assert counts[0] >= 60 and counts[1] > 0 and counts[2] > 0 and counts[4] == 1
     states = set(Suggestion.objects.values_list("state", flat=True))
@@ -106,6 +109,8 @@ def test_demo_seed_is_idempotent_and_tells_a_story(demo_world):
         Rating.objects.count(),
         Obligation.objects.filter(kind__startswith="suggestions.").count(),
         BureauVisit.objects.count(),
+        Transition.objects.count(),
+        DutyRecord.objects.count(),
     ]
     visit = BureauVisit.objects.get()
     assert visit.unit.name == "区教委" and visit.station.name == "北下关街道代表之家"
