@@ -188,3 +188,30 @@ def test_api_public_read_and_staff_write(client, plan, court, judicial_staff, li
         content_type="application/json",
     )
     assert response.status_code == 400 and response.json()["error"]["code"] == "date_past"
+
+
+def test_members_see_what_waits_for_their_rating(client, topic, members, deputy, judicial_staff):
+    ReviewTopic.objects.filter(pk=topic.pk).update(state=TopicState.RATING)
+    client.force_login(members[0])
+    page = client.get(reverse("portal:dashboard"))
+    assert topic.title in page.text
+    detail = client.get(reverse("reviews:portal_detail", args=[topic.pk]))
+    assert detail.status_code == 200 and detail.context["can_rate"] is True
+    services.rate(topic, actor=members[0], value="satisfied")
+    assert topic.title not in client.get(reverse("portal:dashboard")).text
+    # An ordinary deputy sees neither the topic nor the rating form.
+    client.force_login(deputy)
+    assert client.get(reverse("reviews:portal_detail", args=[topic.pk])).status_code == 404
+    assert (
+        client.post(reverse("reviews:rate", args=[topic.pk]), {"value": "satisfied"}).status_code
+        == 404
+    )
+
+
+def test_home_panel_lists_published_results(client, plan, court, judicial_staff):
+    shown = ReviewTopic.objects.create(plan=plan, title="首页公开的议题", agency=court)
+    publish(shown, judicial_staff)
+    from congress.panels import HOME_PANELS
+
+    panel = next(p for p in HOME_PANELS if p.template == "reviews/_home_panel.html")
+    assert [t.title for t in panel.context(None)["topics"]] == ["首页公开的议题"]
