@@ -23,6 +23,7 @@ from motions import forms, permissions, queries, services
 from motions.models import (
     ACTIVE_ASSIGNMENT_STATES,
     PHASES,
+    PUBLIC_STATES,
     Assignment,
     AssignmentState,
     Cosigner,
@@ -658,7 +659,8 @@ def comment(request, pk: int, update_id: int):
 @login_required
 @require_POST
 def follow(request, pk: int):
-    motion = _motion(request, pk)
+    # Anyone logged in may follow a registered motion, whatever their role.
+    motion = get_object_or_404(Motion, pk=pk, state__in=PUBLIC_STATES)
     if request.POST.get("follow") == "0":
         services.unfollow(motion, user=request.user)
         messages.success(request, _("You no longer follow this motion."))

@@ -202,3 +202,17 @@ def test_updates_through_the_api_pass_the_upload_policy(api, assigned, liaison, 
         format="json",
     )
     assert ok.status_code == 200 and ok.json()["progress"] == 15
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_portal_api_list_is_flat(
+    api, django_assert_num_queries, session, unit, committee_office, staff, rows
+):
+    for _ in range(rows):
+        handled_motion(session, unit=unit, office=committee_office)
+    api.force_authenticate(staff)
+    # memberships (the actor), deputy profile, count, page (lead unit joined, latest update by
+    # subquery)
+    with django_assert_num_queries(4):
+        response = api.get("/api/portal-motions/")
+    assert response.json()["count"] == rows

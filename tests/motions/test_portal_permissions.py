@@ -273,3 +273,20 @@ def test_portal_lists_cost_the_same_for_1_and_20_motions(
     with django_assert_num_queries(9):
         page = client.get(url)
     assert page.content.decode().count("接受交办") == 0  # nothing pending: all accepted
+
+
+def test_anyone_logged_in_may_follow_a_registered_motion(client, assigned, expert):
+    client.force_login(expert)  # no motion of theirs in the portal
+    response = client.post(
+        reverse("motions:follow", args=[assigned.pk]),
+        {"follow": "1", "next": assigned.get_absolute_url()},
+    )
+    assert response.status_code == 302 and response["Location"] == assigned.get_absolute_url()
+    assert assigned.followers.filter(user=expert).exists()
+    assert "取消关注" in client.get(assigned.get_absolute_url()).content.decode()
+
+
+def test_drafts_cannot_be_followed(client, deputy, other_deputy, session):
+    motion = draft(deputy, session)
+    client.force_login(other_deputy)
+    assert client.post(reverse("motions:follow", args=[motion.pk])).status_code == 404

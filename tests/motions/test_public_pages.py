@@ -149,11 +149,12 @@ def _rich_motion(session, unit, office, updates):
     return motion
 
 
-@pytest.mark.parametrize("updates", [1, 20])
+@pytest.mark.parametrize("updates,others", [(1, 0), (20, 49)])
 def test_public_detail_costs_the_same_for_1_and_20_updates(
-    client, django_assert_num_queries, session, unit, committee_office, updates
+    client, django_assert_num_queries, session, unit, committee_office, updates, others
 ):
     motion = _rich_motion(session, unit, committee_office, updates)
+    make_motions(others, session, unit, committee_office)  # 1 or 50 motions in all
     # motion (+units, topic), its assignments, its years, updates, their photos, their videos,
     # the co-signers' names
     with django_assert_num_queries(7):
