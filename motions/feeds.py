@@ -65,7 +65,7 @@ class MotionUpdatesFeed(LatestUpdatesFeed):
     """The published updates of one motion."""
 
     def get_object(self, request, year: int, number: int):
-        motion = queries.public_motion(year, number)
+        motion = queries.public_motions().filter(year=year, number=number).first()
         if motion is None:
             raise Http404
         return motion

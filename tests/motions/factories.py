@@ -57,10 +57,10 @@ def handled_motion(session, *, unit, office, co_unit=None, published=1, **kwargs
             kind=UpdateKind.INSPECTION,
             title=f"代表视察第{i + 1}次",
             text="代表实地查看工程进展。",
-            happened_on=dt.date(2022, 3 + i, 10),
+            happened_on=dt.date(2022, 3, 10) + dt.timedelta(days=7 * i),
             unit=office,
             state=UpdateState.PUBLISHED,
             approved_progress=30,
-            published_at=dt.datetime(2022, 3 + i, 11, tzinfo=dt.UTC),
+            published_at=dt.datetime(2022, 3, 11, tzinfo=dt.UTC) + dt.timedelta(days=7 * i),
         )
     return motion

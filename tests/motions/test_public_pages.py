@@ -207,6 +207,20 @@ def test_unpublished_media_are_not_served_to_the_public(client, session, unit, c
     assert client.get(reverse("motions:update_file", args=["other", photo.pk])).status_code == 404
 
 
+@pytest.mark.parametrize("rows", [1, 20])
+def test_feeds_cost_the_same_for_1_and_20_updates(
+    client, django_assert_num_queries, session, unit, committee_office, rows
+):
+    motion = handled_motion(session, unit=unit, office=committee_office, published=rows)
+    with django_assert_num_queries(1):  # updates with their motion and unit
+        assert client.get(reverse("motions:feed")).status_code == 200
+    with django_assert_num_queries(2):  # the motion, its updates
+        assert (
+            client.get(reverse("motions:motion_feed", args=[2022, motion.number])).status_code
+            == 200
+        )
+
+
 def test_atom_feeds_list_only_published_updates(client, session, unit, committee_office):
     motion = handled_motion(session, unit=unit, office=committee_office, published=2)
     ProgressUpdate.objects.create(

@@ -140,3 +140,30 @@ def test_staff_prepare_the_report_to_the_next_session_from_the_list(
     report = SessionReport.objects.get(session=next_session)
     assert response.status_code == 302 and response["Location"] == report.get_absolute_url()
     assert report.text and "待议案审查委员会审查1件" in report.text
+
+
+def test_generating_the_draft_reads_a_fixed_number_of_queries(
+    report, committee_staff, session, unit, other_unit, committee_office
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.motions.factories import handled_motion
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            services.generate_session_report(report, actor=committee_staff, now=at("2022-11-20"))
+        return len(ctx)
+
+    before = queries()
+    for i in range(10):
+        handled_motion(
+            session,
+            unit=unit,
+            office=committee_office,
+            co_unit=other_unit,
+            published=3,
+            number=100 + i,
+        )
+    assert queries() == before
+    assert report.text.count("\n## ") == 11
