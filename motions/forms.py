@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django import forms
@@ -68,7 +69,7 @@ class MotionForm(forms.Form):
                 Meeting.objects.filter(
                     kind=MeetingKind.CONGRESS_SESSION,
                     term_id__in=terms,
-                    starts_on__gte=timezone.localdate() - timezone.timedelta(days=30),
+                    starts_on__gte=timezone.localdate() - dt.timedelta(days=30),
                 )
                 .select_related("term__congress")
                 .order_by("starts_on")

@@ -15,7 +15,6 @@ from congress.models import PENDING_STATES, Obligation, Unit
 from motions import permissions
 from motions.models import (
     ACTIVE_ASSIGNMENT_STATES,
-    PHASES,
     PUBLIC_STATES,
     Assignment,
     Cosigner,
@@ -301,14 +300,3 @@ def pending_updates(user) -> QuerySet[ProgressUpdate]:
 
 def session_reports() -> QuerySet[SessionReport]:
     return SessionReport.objects.select_related("session__term__congress", "office", "term")
-
-
-def handling_counts(term) -> dict[str, int]:
-    from django.db.models import Count
-
-    rows = (
-        Motion.objects.filter(term=term, state__in=[*PHASES, MotionState.CLOSED])
-        .values("state")
-        .annotate(n=Count("id"))
-    )
-    return {r["state"]: r["n"] for r in rows}

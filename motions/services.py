@@ -251,7 +251,7 @@ def _notify(users, motion: Motion, kind: str, title, body="", *, key: str = "", 
 # --- drafting -------------------------------------------------------------------------------
 
 
-def _check_text(title: str, **texts: str) -> None:
+def _check_text(title: str) -> None:
     if not (title or "").strip():
         raise InvalidInput("title_required", _("Give the motion a title."), field="title")
     if len(title) > 200:

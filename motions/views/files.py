@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET
 
 from motions import permissions, queries
 from motions.models import (
-    ACTIVE_ASSIGNMENT_STATES,
     MotionAttachment,
     ProgressUpdate,
     UpdatePhoto,
@@ -41,14 +40,9 @@ def can_see_update(user, update: ProgressUpdate) -> bool:
         return True
     if user is None or not user.is_authenticated:
         return False
-    if permissions.can_supervise(user, update.motion):
-        return True
-    units = permissions.liaison_unit_ids(user)
-    return (
-        update.unit_id in units
-        or update.motion.assignments.filter(
-            unit_id__in=units, state__in=ACTIVE_ASSIGNMENT_STATES
-        ).exists()
+    # Unpublished: the supervising office, and the unit that posted it (as in the portal).
+    return permissions.can_supervise(user, update.motion) or (
+        update.unit_id in permissions.liaison_unit_ids(user)
     )
 
 
