@@ -487,10 +487,10 @@ def seed(ctx: DemoContext) -> None:
 
     events = sorted((e for e in cast.events if e[0].date() <= today), key=lambda e: e[:2])
     for i, (when, _order, fn) in enumerate(events, start=1):
-        services.advance_due_phases(now=when)
+        _daily_task_until(when)
         fn()
         ctx.progress("motion events", i, len(events))
-    services.advance_due_phases(now=ctx.now)
+    _daily_task_until(ctx.now)
     _live(ctx, cast, today)
     counts = Motion.objects.values_list("state", flat=True)
     ctx.step(
@@ -498,6 +498,26 @@ def seed(ctx: DemoContext) -> None:
         f"{ProgressUpdate.objects.filter(state=UpdateState.PUBLISHED).count()} published updates, "
         f"{SessionReport.objects.count()} reports to the congress sessions"
     )
+
+
+def _daily_task_until(moment: dt.datetime) -> None:
+    """Run the daily phase task on each day a handling year ended before `moment`, at 01:30 the
+    next morning, as beat would have."""
+    while True:
+        ended = (
+            Motion.objects.filter(
+                state__in=services.PHASES, phase_ends_on__lt=timezone.localdate(moment)
+            )
+            .order_by("phase_ends_on")
+            .values_list("phase_ends_on", flat=True)
+            .first()
+        )
+        if ended is None:
+            return
+        run_at = timezone.make_aware(
+            dt.datetime.combine(ended + dt.timedelta(days=1), dt.time(1, 30))
+        )
+        services.advance_due_phases(now=min(run_at, moment))
 
 
 def _roads(cast: Cast, today: dt.date) -> None:

@@ -147,7 +147,8 @@ def portal_detail(request, pk: int):
     supervisor = permissions.can_supervise(user, motion)
     unit_ids = permissions.liaison_unit_ids(user)
     is_lead = permissions.is_lead(user, motion)
-    assignments = list(motion.assignments.select_related("unit").order_by("role", "assigned_at"))
+    # The lead unit first ("lead" > "co"), then by date.
+    assignments = list(motion.assignments.select_related("unit").order_by("-role", "assigned_at"))
     my_units = {a.unit_id for a in assignments if a.is_active and a.unit_id in unit_ids}
     staff = actor_for(user).is_staff_member
     updates = (
