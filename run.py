@@ -58,6 +58,10 @@ def demo() -> int:
     manage("migrate", "--noinput", "-v", "0")
     say("seeding the demo data (Haidian District, 17th term)")
     manage("seed_demo")
+    say(
+        "running the deadline sweep once (reminders, overdue marking), as beat will every 15 minutes"
+    )
+    manage("sweep_deadlines")
     say("starting the Celery worker with beat (embedded broker unless REDIS_URL is set)")
     worker = subprocess.Popen(
         [

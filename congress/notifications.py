@@ -107,8 +107,20 @@ def notify(
         rows = [r for r in rows if r.recipient_id not in existing]
     Notification.objects.bulk_create(rows, ignore_conflicts=bool(key))
     if rows:
-        transaction.on_commit(_deliver)
+        _schedule_delivery()
     return len(rows)
+
+
+def _schedule_delivery() -> None:
+    """Deliver once per transaction, however many notices it created (a seed or a sweep batch
+    creates hundreds): a second `on_commit(_deliver)` in the same transaction would only queue
+    a no-op task."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        func is _deliver for _, func, _ in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(_deliver)
 
 
 def _deliver() -> None:

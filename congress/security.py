@@ -133,7 +133,11 @@ class SessionIdleTimeoutMiddleware:
             now = int(time.time())
             last = request.session.get(SESSION_LAST_SEEN)
             if last is not None and now - int(last) > settings.SESSION_IDLE_SECONDS:
-                log.info("session expired (idle) user=%s address=%s", user.get_username(), client_address(request))
+                log.info(
+                    "session expired (idle) user=%s address=%s",
+                    user.get_username(),
+                    client_address(request),
+                )
                 logout(request)
             elif last is None or now - int(last) >= 60:  # write at most once a minute
                 request.session[SESSION_LAST_SEEN] = now

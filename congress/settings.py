@@ -6,8 +6,10 @@ e-mail); production sets the variables documented in `.env.example`.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -126,6 +128,10 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.post
 
 # --- Cache and Celery -----------------------------------------------------------------------
 REDIS_URL = env_url("REDIS_URL", None, schemes={"redis", "rediss"})
+if REDIS_URL and TESTING and os.environ.get("PYTEST_XDIST_WORKER"):
+    # Each pytest-xdist worker gets its own Redis database, since tests clear the cache.
+    _worker = int(os.environ["PYTEST_XDIST_WORKER"].removeprefix("gw") or 0)
+    REDIS_URL = urlsplit(REDIS_URL)._replace(path=f"/{1 + _worker % 15}").geturl()
 if REDIS_URL:
     CACHES = {
         "default": {

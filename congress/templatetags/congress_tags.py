@@ -32,5 +32,8 @@ def progress_bar(percent, label=""):
     except (TypeError, ValueError):
         value = 0
     return format_html(
-        '<progress class="progress-bar" max="100" value="{}" aria-label="{}">{}%</progress>', value, label, value
+        '<progress class="progress-bar" max="100" value="{}" aria-label="{}">{}%</progress>',
+        value,
+        label,
+        value,
     )

@@ -119,3 +119,12 @@ def test_inbox_query_count_does_not_grow_with_rows(client, django_assert_num_que
         notifications.notify([me], kind="t", title=f"n{i}")
     # session, user, memberships (actor), unread count (badge), page count, page rows
     assert count() == one
+
+
+@pytest.mark.django_db
+def test_many_notices_in_one_transaction_schedule_one_delivery(django_capture_on_commit_callbacks):
+    users = [UserFactory(username=f"bulk{i}") for i in range(5)]
+    with django_capture_on_commit_callbacks() as callbacks:
+        for user in users:
+            notifications.notify([user], kind="t", title="x")
+    assert len(callbacks) == 1
