@@ -46,17 +46,17 @@ def _motion(request, pk: int) -> Motion:
     )
 
 
-def _apply(request, form, call) -> bool:
-    """Run a service; a refusal of permission is a 403, any other domain error goes on the form."""
+def _apply(request, form, call) -> tuple[bool, object]:
+    """Run a service: (True, its result), or (False, None) with the domain error on the form.
+    A refusal of permission is a 403."""
     try:
-        call()
-        return True
+        return True, call()
     except PermissionRefused:
         raise PermissionDenied
     except DomainError as exc:
         field = exc.field if exc.field in form.fields else None
         form.add_error(field, str(exc.message))
-        return False
+        return False, None
 
 
 def _act(request, call, success: str) -> bool:
@@ -218,14 +218,12 @@ def create(request):
         raise PermissionDenied
     form = forms.MotionForm(request.POST or None, deputy=deputy)
     if request.method == "POST" and form.is_valid():
-        result = {}
-
-        def call():
-            result["motion"] = services.create_draft(actor=request.user, **form.cleaned_data)
-
-        if _apply(request, form, call):
+        ok, motion = _apply(
+            request, form, lambda: services.create_draft(actor=request.user, **form.cleaned_data)
+        )
+        if ok:
             messages.success(request, _("Draft saved. Invite co-signers, then submit it."))
-            return redirect(result["motion"].get_portal_url())
+            return redirect(motion.get_portal_url())
     return _form_page(
         request,
         None,
@@ -254,7 +252,7 @@ def edit(request, pk: int):
             request,
             form,
             lambda: services.update_draft(motion, actor=request.user, **form.cleaned_data),
-        )
+        )[0]
     ):
         messages.success(request, _("Draft saved."))
         return redirect(motion.get_portal_url())
@@ -271,15 +269,15 @@ def invite(request, pk: int):
         request.POST or None, term=motion.term, search=search, exclude=motion.lead_deputy
     )
     if request.method == "POST" and form.is_valid():
-        result = {}
-
-        def call():
-            result["rows"] = services.invite_cosigners(
+        ok, rows = _apply(
+            request,
+            form,
+            lambda: services.invite_cosigners(
                 motion, form.cleaned_data["chosen"], actor=request.user
-            )
-
-        if _apply(request, form, call):
-            messages.success(request, _("%(n)d deputies invited.") % {"n": len(result["rows"])})
+            ),
+        )
+        if ok:
+            messages.success(request, _("%(n)d deputies invited.") % {"n": len(rows)})
             return redirect(motion.get_portal_url())
     return _form_page(
         request,
@@ -349,7 +347,7 @@ def attach(request, pk: int):
                 title=form.cleaned_data["title"],
                 file=form.cleaned_data["file"],
             ),
-        )
+        )[0]
     ):
         messages.success(request, _("Attachment added."))
         return redirect(motion.get_portal_url())
@@ -379,7 +377,7 @@ def review(request, pk: int):
             form.CONVERT: services.convert_to_suggestion,
             form.REFUSE: services.refuse_registration,
         }[decision]
-        if _apply(request, form, lambda: service(motion, actor=request.user, reasons=reasons)):
+        if _apply(request, form, lambda: service(motion, actor=request.user, reasons=reasons))[0]:
             messages.success(request, _("The decision was recorded and the signers told."))
             return redirect(motion.get_portal_url())
     return _form_page(
@@ -393,14 +391,14 @@ def body_motion(request):
         raise PermissionDenied
     form = forms.BodyMotionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        result = {}
-
-        def call():
-            result["motion"] = services.create_body_motion(actor=request.user, **form.cleaned_data)
-
-        if _apply(request, form, call):
+        ok, motion = _apply(
+            request,
+            form,
+            lambda: services.create_body_motion(actor=request.user, **form.cleaned_data),
+        )
+        if ok:
             messages.success(request, _("The motion was entered for review."))
-            return redirect(result["motion"].get_portal_url())
+            return redirect(motion.get_portal_url())
     return _form_page(
         request,
         None,
@@ -429,7 +427,7 @@ def assign(request, pk: int):
                 co_units=list(form.cleaned_data["co_units"]),
                 supervising_office=form.cleaned_data["supervising_office"],
             ),
-        )
+        )[0]
     ):
         messages.success(request, _("The motion was assigned; its supervision year began."))
         return redirect(motion.get_portal_url())
@@ -454,7 +452,7 @@ def add_unit(request, pk: int):
                 unit=form.cleaned_data["unit"],
                 role=form.cleaned_data["role"],
             ),
-        )
+        )[0]
     ):
         messages.success(request, _("The unit was assigned."))
         return redirect(motion.get_portal_url())
@@ -484,7 +482,7 @@ def answer_assignment(request, pk: int, assignment_id: int):
                 accept=form.cleaned_data["accept"],
                 reasons=form.cleaned_data["reasons"],
             ),
-        )
+        )[0]
     ):
         messages.success(request, _("Your answer was recorded."))
         return redirect(motion.get_portal_url())
@@ -519,7 +517,7 @@ def phase(request, pk: int):
             else:
                 services.close_motion(motion, actor=request.user, reason=data["reason"])
 
-        if _apply(request, form, call):
+        if _apply(request, form, call)[0]:
             messages.success(request, _("Done."))
             return redirect(motion.get_portal_url())
     return _form_page(
@@ -565,7 +563,7 @@ def post_update(request, pk: int):
                 publish=data.get("publish", False),
             )
 
-        if _apply(request, form, call):
+        if _apply(request, form, call)[0]:
             messages.success(
                 request,
                 _("Update published.")
@@ -610,7 +608,7 @@ def publish_update(request, pk: int, update_id: int):
                 actor=request.user,
                 approved_progress=form.cleaned_data["approved_progress"],
             ),
-        )
+        )[0]
     ):
         messages.success(request, _("Update published."))
         return redirect(motion.get_portal_url())
