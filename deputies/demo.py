@@ -110,6 +110,9 @@ def _landline(rng) -> str:
     return f"010-6{rng.randrange(10**6, 10**7):07d}"
 
 
+DEMO_LOGINS = {"deputy": "D17-0007", "deputy2": "D17-0010"}
+
+
 def seed(ctx: DemoContext) -> None:
     world = seed_registry(ctx)
     seed_reception_days(ctx, world)
@@ -349,7 +352,7 @@ def _seed_deputies(ctx, term, city_term, town_terms, areas, groups, stations) ->
             status="resigned", ended_on=dt.date(2024, 6, 30)
         )
 
-    for username, number in (("deputy", "D17-0007"), ("deputy2", "D17-0010")):
+    for username, number in DEMO_LOGINS.items():
         deputy = by_number[number]
         user = demo_user(ctx, username, deputy.name, email=deputy.email)
         if deputy.user_id != user.pk:
@@ -483,7 +486,8 @@ def _station_rosters(world) -> dict[int, list]:
     for m in mandates:
         rosters.setdefault(m.station_id, []).append(m.deputy)
     for roster in rosters.values():
-        roster.sort(key=lambda d: (d.user_id is None, d.number or ""))
+        # By fixed numbers, not by "has a login": later demos give more deputies logins.
+        roster.sort(key=lambda d: (d.number not in DEMO_LOGINS.values(), d.number or ""))
     return rosters
 
 
@@ -496,7 +500,7 @@ def seed_reception_days(ctx: DemoContext, world) -> None:
 
     ctx.step("reception days 2022 → the coming weeks")
     end = ctx.today + dt.timedelta(days=35)
-    stations = list(Station.objects.filter(is_active=True).order_by("sort_order"))
+    stations = list(Station.objects.filter(is_active=True).order_by("sort_order", "pk"))
     rosters = _station_rosters(world)
     existing = set(ReceptionDay.objects.values_list("station_id", "date", "starts_at"))
     new = []
@@ -542,7 +546,7 @@ def seed_reception_days(ctx: DemoContext, world) -> None:
             continue
         month_index = (date.year - 2022) * 12 + date.month
         on_duty = {roster[(month_index * 2 + k) % len(roster)] for k in range(2)}
-        if date >= ctx.today and roster[0].user_id:
+        if date >= ctx.today and roster[0].number in DEMO_LOGINS.values():
             on_duty.add(roster[0])  # the demo login deputy has duty days ahead
         for deputy in on_duty:
             if (day.pk, deputy.pk) not in have:
@@ -576,10 +580,12 @@ def seed_opinions(ctx: DemoContext, world) -> None:
         ReceptionDay.objects.filter(date__lte=ctx.today, is_cancelled=False)
         .select_related("station")
         .prefetch_related("deputies")
-        .order_by("date", "station__sort_order")
+        .order_by("date", "station__sort_order", "station_id", "starts_at", "pk")
     )
     known = set(VoterOpinion.objects.values_list("station_id", "received_on", "content"))
-    logins = {d.pk for d in world["deputies"].values() if d.user_id}
+    # The demo logins' deputies, by their fixed numbers: other apps' demos give more deputies
+    # logins later in the first run, and a second run must make exactly the same choices.
+    logins = {world[number].pk for number in DEMO_LOGINS.values() if number in world}
     total, created, voter_index = len(days), 0, 0
     for i, day in enumerate(days, start=1):
         ctx.progress("reception days", i, total)
@@ -718,7 +724,11 @@ def seed_trainings(ctx: DemoContext, world) -> None:
         share = 0.85 if (ctx.today - published_on).days > 365 else 0.4
         for deputy in deputies:
             draw, delay = rng.random(), rng.randint(1, 60)
-            if deputy.user_id or draw > share or (material.pk, deputy.pk) in have:
+            if (
+                deputy.number in DEMO_LOGINS.values()
+                or draw > share
+                or (material.pk, deputy.pk) in have
+            ):
                 continue  # the demo logins keep trainings to complete
             when = published_on + dt.timedelta(days=delay)
             when = min(when, ctx.today)
@@ -762,7 +772,7 @@ def seed_duty(ctx: DemoContext, world) -> None:
     sessions = list(
         Meeting.objects.filter(
             term=world["term"], kind=MeetingKind.CONGRESS_SESSION, starts_on__lte=ctx.today
-        ).order_by("starts_on")
+        ).order_by("starts_on", "pk")
     )
     mtype = ContentType.objects.get_for_model(Meeting)
     have = set(
