@@ -197,6 +197,7 @@ class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
         data = ObligationSubmitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
+        deadlines.ensure_generic_submission(ob)
         deadlines.submit_report(
             ob, actor=request.user, title=d["title"], text=d["text"], file=d.get("file")
         )

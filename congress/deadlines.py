@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Callable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -41,13 +42,41 @@ from congress.signals import obligation_changed
 KIND_LABELS: dict[str, str] = {}
 
 
-def register_kind(kind: str, label) -> None:
-    """Give an obligation kind a (lazy, translated) name for pages, exports and notices."""
+# Kinds whose report is submitted on the owning app's own page (with what that app needs beside
+# the document: a reply class, a contact record...): kind → function(obligation) → URL.
+SUBMIT_PAGES: dict[str, Callable[[Obligation], str]] = {}
+
+
+def register_kind(
+    kind: str, label, *, submit_page: Callable[[Obligation], str] | None = None
+) -> None:
+    """Give an obligation kind a (lazy, translated) name for pages, exports and notices.
+
+    With `submit_page`, the generic report page and API refuse to take the report and point to
+    the app's page instead, so that the app's own rules cannot be bypassed.
+    """
     KIND_LABELS[kind] = label
+    if submit_page is not None:
+        SUBMIT_PAGES[kind] = submit_page
 
 
 def kind_label(kind: str) -> str:
     return str(KIND_LABELS.get(kind, kind))
+
+
+def submit_page_for(obligation: Obligation) -> str | None:
+    page = SUBMIT_PAGES.get(obligation.kind)
+    return page(obligation) if page is not None else None
+
+
+def ensure_generic_submission(obligation: Obligation) -> None:
+    """Refuse a report through the generic page or API for kinds that have their own page."""
+    url = submit_page_for(obligation)
+    if url:
+        raise ObligationError(
+            "submit_elsewhere",
+            _("This report is submitted on its own page: %(url)s") % {"url": url},
+        )
 
 
 class ObligationError(DomainError):

@@ -164,7 +164,10 @@ def _detail(request, ob: Obligation, *, forms: dict | None = None, status: int =
         "extension_requests": requests,
         "pending_extension": pending,
         "is_staff_member": actor.is_staff_member,
-        "can_submit": can_act and ob.state in PENDING_STATES,
+        "can_submit": can_act and ob.state in PENDING_STATES and not deadlines.submit_page_for(ob),
+        "submit_page": deadlines.submit_page_for(ob)
+        if can_act and ob.state in PENDING_STATES
+        else None,
         "can_request_extension": can_act
         and ob.state in (ObligationState.OPEN, ObligationState.RETURNED)
         and today <= ob.due_date
@@ -222,6 +225,7 @@ def submit(request, pk: int):
         return _detail(request, ob, forms={"submit": form}, status=400)
     data = form.cleaned_data
     try:
+        deadlines.ensure_generic_submission(ob)
         deadlines.submit_report(
             ob, actor=request.user, title=data["title"], text=data["text"], file=data["file"]
         )

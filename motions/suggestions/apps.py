@@ -12,12 +12,23 @@ class SuggestionsConfig(AppConfig):
         from congress.panels import register_dashboard_panel
         from motions.suggestions import panels
 
-        deadlines.register_kind("suggestions.reply", _("reply to a deputy suggestion"))
+        def assignment_page(obligation) -> str:
+            from django.urls import reverse
+
+            return reverse("suggestions:unit_detail", args=[obligation.subject_id])
+
         deadlines.register_kind(
-            "suggestions.rehandling", _("reply to a deputy suggestion after re-handling")
+            "suggestions.reply", _("reply to a deputy suggestion"), submit_page=assignment_page
         )
         deadlines.register_kind(
-            "suggestions.followup", _("completion report on a deputy suggestion (B reply)")
+            "suggestions.rehandling",
+            _("reply to a deputy suggestion after re-handling"),
+            submit_page=assignment_page,
+        )
+        deadlines.register_kind(
+            "suggestions.followup",
+            _("completion report on a deputy suggestion (B reply)"),
+            submit_page=assignment_page,
         )
 
         register_dashboard_panel(
