@@ -156,7 +156,11 @@ class Meeting(models.Model):
         n = chinese_number(self.number)
         term = self.term.label
         if self.kind == MeetingKind.CONGRESS_SESSION:
-            return f"{self.term.congress.name}{term}第{n}次会议"
+            # 海淀区第十七届人民代表大会第一次会议: the term goes before 人民代表大会.
+            name = self.term.congress.name
+            if name.endswith("人民代表大会"):
+                return f"{name.removesuffix('人民代表大会')}{term}人民代表大会第{n}次会议"
+            return f"{name}{term}第{n}次会议"
         if self.kind == MeetingKind.STANDING_COMMITTEE:
             return f"{term}常委会第{n}次会议"
         return f"{term}主任会议第{n}次会议"

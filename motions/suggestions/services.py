@@ -219,7 +219,8 @@ def create_suggestion_from(
     if existing is not None:
         return existing
     now = _now(now)
-    meeting = getattr(source, "meeting", None)
+    # A motion knows its congress session as `session`; other sources as `meeting`.
+    meeting = getattr(source, "session", None) or getattr(source, "meeting", None)
     if not isinstance(meeting, Meeting) or meeting.term_id != term.pk:
         meeting = None
     try:

@@ -26,3 +26,13 @@ def test_transition_log_is_append_only(staff):
     with pytest.raises(ValueError):
         t.save()
     assert Transition.objects.get(pk=t.pk).reason == "测试"
+
+
+@pytest.mark.django_db
+def test_meeting_titles_follow_the_official_forms(session_meeting, term):
+    from congress.models import MeetingKind
+    from tests.factories import MeetingFactory
+
+    assert session_meeting.title == "海淀区第十七届人民代表大会第一次会议"
+    standing = MeetingFactory(term=term, kind=MeetingKind.STANDING_COMMITTEE, number=3)
+    assert standing.title == "第十七届常委会第三次会议"
