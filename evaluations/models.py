@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from congress.models import Term, Unit, UnitKind
@@ -258,7 +259,7 @@ class Vote(models.Model):
         verbose_name=_("invited deputies"),
         help_text=_("Deputies invited to vote besides the standing committee members."),
     )
-    opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
+    opened_at = models.DateTimeField(pgettext_lazy("vote", "opened"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     # Results, written once at close:
     eligible_count = models.PositiveIntegerField(_("eligible voters"), default=0)

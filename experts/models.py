@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -30,7 +31,7 @@ class ExpertiseField(models.Model):
 class ExpertStatus(models.TextChoices):
     ACTIVE = "active", _("appointed")
     EXPIRED = "expired", _("appointment ended")
-    WITHDRAWN = "withdrawn", _("withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("appointment", "withdrawn")
 
 
 class Expert(models.Model):
@@ -46,7 +47,7 @@ class Expert(models.Model):
     )
     name = models.CharField(_("name"), max_length=50)
     organisation = models.CharField(_("organisation"), max_length=100)
-    title = models.CharField(_("title"), max_length=60, blank=True)
+    title = models.CharField(pgettext_lazy("person", "title"), max_length=60, blank=True)
     fields = models.ManyToManyField(
         ExpertiseField, related_name="experts", verbose_name=_("fields of expertise")
     )

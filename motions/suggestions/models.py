@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from congress.models import Meeting, Term, Unit
@@ -288,7 +289,9 @@ class Assignment(models.Model):
         related_name="suggestion_assignments",
         verbose_name=_("unit"),
     )
-    role = models.CharField(_("role"), max_length=10, choices=AssignmentRole.choices)
+    role = models.CharField(
+        pgettext_lazy("assignment", "role"), max_length=10, choices=AssignmentRole.choices
+    )
     state = models.CharField(
         _("state"),
         max_length=20,
