@@ -8,5 +8,10 @@ class CongressConfig(AppConfig):
 
     def ready(self) -> None:
         from congress import roles, signals  # noqa: F401
+        from congress.panels import register_dashboard_panel
+        from congress.views_deadlines import deadline_panel
 
         roles.connect()
+        # The deadline engine's dashboard panel: staff see what is due soon, overdue, extension
+        # requests and the sweep heartbeat; liaisons see what their unit owes.
+        register_dashboard_panel(20, "congress/deadlines/_panel.html", deadline_panel)

@@ -11,7 +11,6 @@ class ReviewsConfig(AppConfig):
         from congress import deadlines
         from congress.panels import register_dashboard_panel, register_home_panel
         from congress.signals import obligation_changed
-        from congress.views_deadlines import deadline_panel
         from evaluations.reviews import queries, services
         from evaluations.reviews.models import KIND_PLAN_REPORT, KIND_REPORT, KIND_STATUS_REPORT
 
@@ -21,9 +20,5 @@ class ReviewsConfig(AppConfig):
         deadlines.register_kind(KIND_REPORT, _("special work report"))
         deadlines.register_kind(KIND_PLAN_REPORT, _("research and handling plan report"))
         deadlines.register_kind(KIND_STATUS_REPORT, _("handling status report"))
-        # The deadline engine's dashboard panel (staff: due soon, overdue, extension requests,
-        # sweep heartbeat; liaisons: what their unit owes). It belongs to congress; registered
-        # here because congress/apps.py is the lead's file (see docs/deadlines.md).
-        register_dashboard_panel(20, "congress/deadlines/_panel.html", deadline_panel)
         register_dashboard_panel(40, "reviews/_dashboard_panel.html", queries.dashboard_panel)
         register_home_panel(40, "reviews/_home_panel.html", queries.home_panel)
