@@ -121,4 +121,7 @@ def sync_group_permissions(**kwargs) -> None:
 
 
 def connect() -> None:
+    from congress.defaults import restore_migration_data
+
+    post_migrate.connect(restore_migration_data, dispatch_uid="congress.restore_migration_data")
     post_migrate.connect(sync_group_permissions, dispatch_uid="congress.sync_group_permissions")

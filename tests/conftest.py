@@ -42,24 +42,6 @@ def pytest_configure(config):
     call_command("compilemessages_pure", quiet=True)
 
 
-def pytest_collection_modifyitems(config, items):
-    """Transactional tests flush every table when they end, which would also wipe the rows that
-    data migrations created (deadline rules, the holiday calendar, beat schedules) for the tests
-    that run after them on the same worker. Give them serialized rollback: the database content
-    is restored after the flush."""
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        if (
-            marker is not None
-            and marker.kwargs.get("transaction")
-            and "serialized_rollback" not in marker.kwargs
-        ):
-            item.add_marker(
-                pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True),
-                append=False,
-            )
-
-
 @pytest.fixture(autouse=True)
 def _isolate(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
