@@ -211,7 +211,9 @@ class Opinion(models.Model):
     item = models.ForeignKey(
         Item, on_delete=models.CASCADE, related_name="opinions", verbose_name=_("item")
     )
-    source = models.CharField(_("source"), max_length=20, choices=OpinionSource.choices)
+    source = models.CharField(
+        pgettext_lazy("opinion", "source"), max_length=20, choices=OpinionSource.choices
+    )
     deputy = models.ForeignKey(
         "deputies.Deputy",
         on_delete=models.SET_NULL,
@@ -237,8 +239,8 @@ class Opinion(models.Model):
 
 class VoteState(models.TextChoices):
     DRAFT = "draft", _("not open yet")
-    OPEN = "open", _("open")
-    CLOSED = "closed", _("closed")
+    OPEN = "open", pgettext_lazy("vote", "open")
+    CLOSED = "closed", pgettext_lazy("vote", "closed")
 
 
 class Vote(models.Model):
@@ -260,7 +262,7 @@ class Vote(models.Model):
         help_text=_("Deputies invited to vote besides the standing committee members."),
     )
     opened_at = models.DateTimeField(pgettext_lazy("vote", "opened"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("vote time", "closed"), null=True, blank=True)
     # Results, written once at close:
     eligible_count = models.PositiveIntegerField(_("eligible voters"), default=0)
     ballots_cast = models.PositiveIntegerField(_("ballots cast"), default=0)

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from congress.access import actor_for
@@ -468,7 +469,7 @@ def staff_scores_xlsx(request):
         _("Basically satisfied"),
         _("Unsatisfied"),
         _("Timeliness"),
-        _("Contact"),
+        pgettext("score", "Contact"),
         _("Satisfaction"),
         _("Resolution"),
         _("Score"),
