@@ -18,6 +18,7 @@ import logging
 import time
 
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import logout
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -67,13 +68,10 @@ def clear_failures(username: str, address: str) -> None:
         cache.delete(_throttle_key(username, address))
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    """The login form, refusing attempts while a (username, address) pair is cooling off."""
+class ThrottleMixin:
+    """Refuses login attempts while a (username, address) pair is cooling off."""
 
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "throttled": _("Too many failed attempts. Wait %(minutes)d minutes and try again."),
-    }
+    throttled_message = _("Too many failed attempts. Wait %(minutes)d minutes and try again.")
 
     def clean(self):
         username = self.data.get("username", "")
@@ -81,11 +79,19 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         if failures(username, address) >= settings.LOGIN_MAX_FAILURES:
             log.warning("login throttled user=%s address=%s", username[:150], address)
             raise ValidationError(
-                self.error_messages["throttled"],
+                self.throttled_message,
                 code="throttled",
                 params={"minutes": max(1, settings.LOGIN_COOLOFF_SECONDS // 60)},
             )
         return super().clean()
+
+
+class ThrottledAuthenticationForm(ThrottleMixin, AuthenticationForm):
+    """The portal's login form."""
+
+
+class ThrottledAdminAuthenticationForm(ThrottleMixin, AdminAuthenticationForm):
+    """The admin's login form: the same throttle, so the admin is no way around it."""
 
 
 @receiver(user_login_failed)

@@ -5,11 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from congress import views, views_deadlines
-from congress.security import ThrottledAuthenticationForm
+from congress.security import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
 
 admin.site.site_header = _("Haidian District People's Congress Standing Committee")
 admin.site.site_title = _("Standing Committee administration")
 admin.site.index_title = _("Administration")
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 public_patterns = (
     [

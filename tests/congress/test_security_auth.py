@@ -81,3 +81,18 @@ def test_idle_session_is_logged_out(client, person, settings):
     with time_machine.travel(START + dt.timedelta(minutes=55), tick=False):
         response = client.get(reverse("portal:dashboard"))
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_admin_login_is_throttled_too(client, person, settings):
+    settings.LOGIN_MAX_FAILURES = 2
+    person.is_staff = True
+    person.save()
+    for _ in range(2):
+        client.post(
+            "/admin/login/", {"username": "clerk", "password": "wrong"}, REMOTE_ADDR="10.0.0.5"
+        )
+    response = client.post(
+        "/admin/login/", {"username": "clerk", "password": "right-pass-123"}, REMOTE_ADDR="10.0.0.5"
+    )
+    assert response.status_code == 200
+    assert "次数过多" in response.content.decode()
