@@ -236,7 +236,23 @@ STORAGES = {
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
+    # Non-public files (reports not yet published, suggestion attachments, reply letters): no
+    # URL, outside MEDIA_ROOT, streamed only by permission-checked views (docs/security.md).
+    "private": {"BACKEND": "congress.uploads.PrivateFileSystemStorage"},
 }
+PRIVATE_STORAGE_S3_BUCKET = env_str("PRIVATE_STORAGE_S3_BUCKET", "")
+if PRIVATE_STORAGE_S3_BUCKET:
+    # With S3 (django-storages): a private bucket or prefix, never a public or signed URL.
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": PRIVATE_STORAGE_S3_BUCKET,
+            "location": env_str("PRIVATE_STORAGE_S3_PREFIX", "private"),
+            "default_acl": "private",
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
@@ -300,6 +316,17 @@ DEADLINE_ESCALATION_DAYS = env_int("DEADLINE_ESCALATION_DAYS", 7, minimum=1)
 DEADLINE_SWEEP_MINUTES = env_int("DEADLINE_SWEEP_MINUTES", 15, minimum=1)
 DEADLINE_SWEEP_BATCH = env_int("DEADLINE_SWEEP_BATCH", 2000, minimum=1)
 NOTIFICATION_CHANNELS = env_list("NOTIFICATION_CHANNELS", ["inbox", "email"])
+# Personal data: days each kind is kept before the daily privacy job erases it (docs/privacy.md).
+PRIVACY_RETENTION_DAYS = {
+    # voters' names and contacts, counted from the day their opinion was closed
+    "voter_contact": env_int("PRIVACY_VOTER_CONTACT_DAYS", 730, minimum=1),
+    # deputies' mobile, e-mail and address, counted from the end of their last mandate
+    "deputy_contact": env_int("PRIVACY_DEPUTY_CONTACT_DAYS", 1825, minimum=1),
+    # experts' mobile and e-mail, counted from the end of their appointment
+    "expert_contact": env_int("PRIVACY_EXPERT_CONTACT_DAYS", 1825, minimum=1),
+    # the personal-data access log itself (who read what)
+    "access_log": env_int("PRIVACY_ACCESS_LOG_DAYS", 1095, minimum=180),
+}
 
 LOGGING = {
     "version": 1,

@@ -71,6 +71,7 @@ Tests and the demo seed build their files with :func:`sample_jpeg`, :func:`sampl
 from __future__ import annotations
 
 import io
+import os
 import re
 import struct
 import uuid
@@ -83,6 +84,8 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
+from django.core.files.storage import FileSystemStorage, InvalidStorageError, storages
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
@@ -736,3 +739,81 @@ def sample_mp4(codec: bytes = b"avc1", *, brand: bytes = b"isom", mdat: bytes = 
     mdia = _box(b"mdia", hdlr + minf)
     moov = _box(b"moov", _box(b"trak", mdia))
     return ftyp + (_box(b"mdat", mdat) if mdat else b"") + moov
+
+
+# --- Private files --------------------------------------------------------------------------
+
+
+@deconstructible
+class PrivateFileSystemStorage(FileSystemStorage):
+    """Files outside MEDIA_ROOT (``PRIVATE_MEDIA_ROOT``) with no URL: served only by views.
+
+    The location is read when used, so tests that change ``PRIVATE_MEDIA_ROOT`` are obeyed.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs["base_url"] = None
+        super().__init__(**kwargs)
+
+    @property
+    def base_location(self):  # type: ignore[override]
+        return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self):  # type: ignore[override]
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("private files have no public URL; serve them through a view")
+
+
+def get_private_storage():
+    """The storage of non-public files: ``STORAGES["private"]`` (a file system folder outside
+    MEDIA_ROOT by default, or a private S3 bucket/prefix with signed URLs off); used as
+    ``models.FileField(storage=get_private_storage)``."""
+    try:
+        return storages["private"]
+    except InvalidStorageError:
+        return PrivateFileSystemStorage()
+
+
+INLINE_CONTENT_TYPES = {
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+    "mp4": "video/mp4",
+}
+ATTACHMENT_CONTENT_TYPES = {"pdf": "application/pdf", **DOCUMENT_CONTENT_TYPES}
+
+
+def serve_file(field, *, download_name: str = "", public: bool = False) -> FileResponse:
+    """Stream a stored file after the caller has checked permissions.
+
+    Images and MP4 videos are shown inline; everything else (PDF, DOCX, XLSX, anything unknown)
+    is a download (``Content-Disposition: attachment``) typed from its stored extension, never
+    from its content, so nothing is ever rendered as HTML or SVG. The response is sandboxed
+    (``Content-Security-Policy: sandbox``) and ``nosniff``; private files are ``no-store``.
+    """
+    if not field:
+        raise Http404
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, OSError, ValueError):
+        raise Http404
+    ext = _safe_extension(field.name)
+    inline = ext in INLINE_CONTENT_TYPES
+    content_type = (
+        INLINE_CONTENT_TYPES.get(ext)
+        or ATTACHMENT_CONTENT_TYPES.get(ext)
+        or "application/octet-stream"
+    )
+    name = download_name or PurePosixPath(field.name).name
+    if not inline and not name.lower().endswith(f".{ext}"):
+        name = f"{name}.{ext}"
+    response = FileResponse(
+        handle, content_type=content_type, as_attachment=not inline, filename=name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "public, max-age=86400" if public else "private, no-store"
+    return response
