@@ -11,17 +11,25 @@ log = logging.getLogger(__name__)
 
 def enqueue(task, *args, **kwargs) -> bool:
     """Publish a task, never failing the caller: with the broker down the work stays in the
-    database and the next sweep does it. Call it from `transaction.on_commit`."""
+    database and the next sweep does it. Call it from `transaction.on_commit`.
+
+    After a failure, publishing is skipped for `resilience.DISPATCH_RETRY_SECONDS` so that while
+    the broker is down only one request per interval waits for the broker's connect timeout."""
+    from congress.resilience import dispatch_breaker
+
+    name = getattr(task, "name", task)
+    if not dispatch_breaker.allow():
+        log.info("broker marked down: %s not enqueued; the next sweep will catch up", name)
+        return False
     try:
         task.apply_async(args=args, kwargs=kwargs, retry=False)
-        return True
     except Exception:
-        log.warning(
-            "could not enqueue %s; the next sweep will catch up",
-            getattr(task, "name", task),
-            exc_info=True,
-        )
+        dispatch_breaker.failed()
+        log.warning("could not enqueue %s; the next sweep will catch up", name, exc_info=True)
         return False
+    if dispatch_breaker.succeeded():
+        log.warning("broker is back: tasks are enqueued again")
+    return True
 
 
 @shared_task(name="congress.send_pending_emails", ignore_result=True)
