@@ -13,9 +13,22 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from congress import health, notifications, queries
+from congress.caching import cache_public_page
 from congress.panels import DASHBOARD_PANELS, HOME_PANELS, render_panels
 
 
+@cache_public_page(
+    "congress.Congress",
+    "congress.Term",
+    "congress.Meeting",
+    "congress.Unit",
+    "motions.Motion",
+    "motions.ProgressUpdate",
+    "deputies.ReceptionDay",
+    "deputies.Station",
+    "reviews.ReviewTopic",
+    "evaluations.Item",
+)
 @require_GET
 def home(request):
     term = queries.current_term()
@@ -32,6 +45,7 @@ def home(request):
     )
 
 
+@cache_public_page("congress.Regulation")
 @require_GET
 def regulation_list(request):
     return render(
@@ -39,6 +53,7 @@ def regulation_list(request):
     )
 
 
+@cache_public_page("congress.Regulation")
 @require_GET
 def regulation_detail(request, pk: int):
     regulation = get_object_or_404(queries.published_regulations(), pk=pk)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from congress import deadlines, notifications
+from congress import caching, deadlines, notifications
 from congress.errors import DomainError, InvalidInput, PermissionRefused
 from congress.models import Obligation, ObligationState
 from congress.workflow import ensure_transition, log_transition
@@ -245,6 +245,7 @@ def open_vote(vote: Vote, *, actor, now: dt.datetime | None = None, notify: bool
     Tally.objects.bulk_create(
         [Tally(vote=vote, group=g, option=o) for g in VoterGroup.values for o in options]
     )
+    caching.changed(Tally)  # bulk_create sends no post_save
     vote.state, vote.opened_at = VoteState.OPEN, now
     vote.meeting_on = vote.meeting_on or timezone.localdate(now)
     vote.save(update_fields=["state", "opened_at", "meeting_on"])
@@ -331,6 +332,7 @@ def _cast(vote: Vote, *, voter, choice, score) -> None:
     touched = Tally.objects.filter(vote=locked, group=group, option=option).update(
         count=F("count") + 1, score_sum=F("score_sum") + points
     )
+    caching.changed(Tally)  # update() sends no signal
     if touched != 1:  # pragma: no cover - tallies are created when the vote opens
         raise BallotError("no_tally", _("The ballot is not set up correctly."))
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from congress.access import actor_for
+from congress.caching import cache_public_page
 from congress.errors import DomainError
 from evaluations import queries, services
 from evaluations.forms import BallotForm, DeputyOpinionForm, PublicOpinionForm
@@ -59,6 +60,16 @@ def chart_rows(items) -> dict:
     }
 
 
+@cache_public_page(
+    "congress.Congress",
+    "congress.Term",
+    "congress.Meeting",
+    "congress.Unit",
+    "evaluations.Campaign",
+    "evaluations.Item",
+    "evaluations.Vote",
+    "evaluations.Tally",
+)
 @require_GET
 def public_results(request):
     """Results per year. Queries: years (1), items with unit and vote (1)."""
@@ -85,6 +96,16 @@ def public_results(request):
     )
 
 
+@cache_public_page(
+    "congress.Congress",
+    "congress.Term",
+    "congress.Meeting",
+    "congress.Unit",
+    "evaluations.Campaign",
+    "evaluations.Item",
+    "evaluations.Vote",
+    "evaluations.Tally",
+)
 @require_GET
 def public_item(request, pk: int):
     item = get_object_or_404(
@@ -103,6 +124,17 @@ def public_item(request, pk: int):
     )
 
 
+@cache_public_page(
+    "congress.Congress",
+    "congress.Term",
+    "congress.Meeting",
+    "congress.Unit",
+    "evaluations.Campaign",
+    "evaluations.Item",
+    "evaluations.Vote",
+    "evaluations.Tally",
+    "evaluations.CoverageRecord",
+)
 @require_GET
 def public_coverage(request):
     """Coverage (全覆盖) of the departments in a term. Queries: terms (2), coverage (3)."""

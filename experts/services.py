@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from congress import deadlines
+from congress import caching, deadlines
 from congress.access import actor_for
 from congress.errors import DomainError, InvalidInput, PermissionRefused
 from congress.models import PENDING_STATES, Membership, Role, Unit, UnitKind
@@ -491,6 +491,7 @@ def summarise(
     c.invitations.filter(state__in=[InvitationState.INVITED, InvitationState.ACCEPTED]).update(
         state=InvitationState.WITHDRAWN
     )
+    caching.changed(Invitation)  # update() sends no signal
     log_transition(c, old, c.state, actor=actor, at=now)
     for ob in deadlines.obligations_for(c).filter(state__in=PENDING_STATES):
         deadlines.submit_report(
@@ -524,6 +525,7 @@ def cancel(consultation: Consultation, *, actor, reason: str) -> Consultation:
     c.invitations.filter(state__in=[InvitationState.INVITED, InvitationState.ACCEPTED]).update(
         state=InvitationState.WITHDRAWN
     )
+    caching.changed(Invitation)  # update() sends no signal
     log_transition(c, old, c.state, actor=actor, reason=reason)
     for ob in deadlines.obligations_for(c).filter(state__in=PENDING_STATES):
         deadlines.waive_obligation(ob, actor=actor, reason=reason)

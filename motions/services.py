@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from congress import deadlines, uploads
+from congress import caching, deadlines, uploads
 from congress.errors import DomainError, InvalidInput, PermissionRefused
 from congress.models import (
     HANDLING_UNIT_KINDS,
@@ -891,6 +891,7 @@ def assign_motion(
             + [(u, AssignmentRole.CO) for u in co_units]
         ]
     )
+    caching.changed(Assignment)  # bulk_create sends no post_save
     _open_plan(locked, lead_unit, today, actor=actor, now=now)
     _open_yearly(locked, lead_unit, phase, actor=actor, now=now)
     ensure_session_report(locked.term, now=now)
@@ -1421,6 +1422,7 @@ def recompute_progress(motion: Motion) -> int:
     )
     value = latest or 0
     Motion.objects.filter(pk=motion.pk).update(progress=value)
+    caching.changed(Motion)  # update() sends no signal: the public pages show the progress
     motion.progress = value
     return value
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from congress.access import actor_for
+from congress.caching import cache_public_page
 from congress.errors import DomainError
 from congress.jointmeetings import exports, queries, services
 from congress.jointmeetings.forms import (
@@ -34,6 +35,17 @@ def _form_error(form, exc: DomainError) -> None:
 # --- Public: the record book -----------------------------------------------------------------
 
 
+@cache_public_page(
+    "congress.Congress",
+    "congress.Term",
+    "congress.Meeting",
+    "congress.Unit",
+    "congress.Street",
+    "jointmeetings.JointMeeting",
+    "jointmeetings.EntryVersion",
+    "jointmeetings.LeadChange",
+    "jointmeetings.JointMeetingPhoto",
+)
 @require_GET
 def book(request):
     years = queries.book_years()
@@ -75,6 +87,17 @@ def book_docx(request):
     return response
 
 
+@cache_public_page(
+    "congress.Congress",
+    "congress.Term",
+    "congress.Meeting",
+    "congress.Unit",
+    "congress.Street",
+    "jointmeetings.JointMeeting",
+    "jointmeetings.EntryVersion",
+    "jointmeetings.LeadChange",
+    "jointmeetings.JointMeetingPhoto",
+)
 @require_GET
 def entry(request, number: int):
     meeting = get_object_or_404(queries.published_entries(), number=number)

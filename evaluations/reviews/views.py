@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from congress import deadlines
 from congress.access import actor_for
+from congress.caching import cache_public_page
 from congress.errors import DomainError
 from evaluations.reviews import letters, queries, services
 from evaluations.reviews.forms import (
@@ -35,6 +36,16 @@ from evaluations.reviews.models import (
 # --- Public -----------------------------------------------------------------------------------
 
 
+@cache_public_page(
+    "congress.Congress",
+    "congress.Term",
+    "congress.Meeting",
+    "congress.Unit",
+    "reviews.SupervisionPlan",
+    "reviews.ReviewTopic",
+    "reviews.OpinionLetter",
+    "reviews.Rating",
+)
 @require_GET
 def public_list(request):
     topics = list(queries.published_topics())
@@ -58,6 +69,18 @@ def _public_documents(topic: ReviewTopic) -> list[tuple[str, object]]:
     return result
 
 
+@cache_public_page(
+    "congress.Congress",
+    "congress.Term",
+    "congress.Meeting",
+    "congress.Unit",
+    "reviews.SupervisionPlan",
+    "reviews.ReviewTopic",
+    "reviews.OpinionLetter",
+    "reviews.Rating",
+    "congress.Obligation",
+    "congress.ObligationDocument",
+)
 @require_GET
 def public_detail(request, pk: int):
     topic = get_object_or_404(queries.published_topics(), pk=pk)

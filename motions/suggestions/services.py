@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from congress import caching
 from congress.errors import DomainError, InvalidInput, PermissionRefused
 from congress.models import Meeting, MeetingKind, Term
 from congress.workflow import ensure_transition, log_transition
@@ -145,6 +146,7 @@ def _create(
             for i, d in enumerate(proposers)
         ]
     )
+    caching.changed(Proposer)  # bulk_create sends no post_save
     log_transition(
         suggestion, "", SuggestionState.FILED, actor=actor, reason=_source_note(source), at=now
     )
@@ -600,6 +602,7 @@ def merge_suggestions(
             for i, p in enumerate(new)
         ]
     )
+    caching.changed(Proposer)
     duplicate.state = SuggestionState.MERGED
     duplicate.merged_into = into
     duplicate.closed_at = now
@@ -644,6 +647,7 @@ def mark_key(
     Obligation.objects.filter(pk__in=ids, state__in=["open", "returned", "overdue"]).update(
         supervising_office=suggestion.supervising_office
     )
+    caching.changed(Obligation)
     log_transition(
         suggestion,
         suggestion.state,
@@ -664,6 +668,7 @@ def set_published(
     suggestion.save(update_fields=["is_published"])
     if replies is not None:
         Reply.objects.filter(assignment__suggestion=suggestion).update(is_published=replies)
+        caching.changed(Reply)  # update() sends no signal
     return suggestion
 
 

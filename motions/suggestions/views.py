@@ -23,6 +23,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from congress.access import actor_for
+from congress.caching import cache_public_page
 from congress.errors import DomainError
 from congress.models import Term
 from congress.workflow import transitions_of
@@ -515,6 +516,21 @@ def staff_scores_xlsx(request):
 # --- Public -----------------------------------------------------------------------------------
 
 
+@cache_public_page(
+    "congress.Congress",
+    "congress.Term",
+    "congress.Meeting",
+    "congress.Unit",
+    "suggestions.Suggestion",
+    "suggestions.Category",
+    "suggestions.Assignment",
+    "suggestions.Reply",
+    "suggestions.Rating",
+    "suggestions.Proposer",
+    "deputies.Deputy",
+    "suggestions.BureauVisit",
+    "deputies.Station",
+)
 @require_GET
 def public_stats(request):
     """Statistics by unit, reply class and satisfaction; links to the published texts."""
@@ -535,12 +551,38 @@ def public_stats(request):
     )
 
 
+@cache_public_page(
+    "congress.Congress",
+    "congress.Term",
+    "congress.Meeting",
+    "congress.Unit",
+    "suggestions.Suggestion",
+    "suggestions.Category",
+    "suggestions.Assignment",
+    "suggestions.Reply",
+    "suggestions.Rating",
+    "suggestions.Proposer",
+    "deputies.Deputy",
+)
 @require_GET
 def public_list(request):
     page = Paginator(queries.published_suggestions(), 20).get_page(request.GET.get("page"))
     return render(request, "suggestions/public_list.html", {"page": page})
 
 
+@cache_public_page(
+    "congress.Congress",
+    "congress.Term",
+    "congress.Meeting",
+    "congress.Unit",
+    "suggestions.Suggestion",
+    "suggestions.Category",
+    "suggestions.Assignment",
+    "suggestions.Reply",
+    "suggestions.Rating",
+    "suggestions.Proposer",
+    "deputies.Deputy",
+)
 @require_GET
 def public_detail(request, pk: int):
     suggestion = get_object_or_404(queries.published_suggestions(), pk=pk)

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from congress.caching import cache_public_page
 from congress.deadlines import add_months
 from motions import queries
 from motions.models import PHASES, PUBLIC_STATES, Follow, MotionState
@@ -44,6 +45,17 @@ def planned_years(motion) -> list[dict]:
     return years
 
 
+@cache_public_page(
+    "congress.Congress",
+    "congress.Term",
+    "congress.Meeting",
+    "congress.Unit",
+    "motions.Motion",
+    "motions.Assignment",
+    "motions.ProgressUpdate",
+    "motions.Topic",
+    "deputies.Deputy",
+)
 @require_GET
 def public_list(request):
     """The term's motions with phase, progress and latest update; filters and search.
@@ -68,6 +80,21 @@ def public_list(request):
     )
 
 
+@cache_public_page(
+    "congress.Congress",
+    "congress.Term",
+    "congress.Meeting",
+    "congress.Unit",
+    "motions.Motion",
+    "motions.Assignment",
+    "motions.ProgressUpdate",
+    "motions.Topic",
+    "deputies.Deputy",
+    "motions.MotionPhase",
+    "motions.UpdatePhoto",
+    "motions.UpdateVideo",
+    "motions.Cosigner",
+)
 @require_GET
 def public_detail(request, year: int, number: int):
     """A motion's progress page: its texts, units, handling years and published timeline."""

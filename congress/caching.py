@@ -1,0 +1,373 @@
+"""Public page cache with versioned keys, and conditional GET (ETag / Last-Modified → 304).
+
+Design (docs/performance.md, "Caching and conditional GET"):
+
+- Every watched model (the domain apps' and the institution's models, minus the ones no public
+  page reads: notifications, notices, heartbeats, users, memberships, access logs, history rows)
+  has a **version counter** in the cache, `pagever:<app_label.model>`, and the time of its last
+  change, `pagetime:<app_label.model>`. `post_save`, `post_delete` and `m2m_changed` of the model
+  bump its counter **after the transaction commits** (`transaction.on_commit`, once per model and
+  transaction). Code that writes with `QuerySet.update()` or `bulk_create()` (no signals) calls
+  `changed(Model, ...)` itself.
+- A public view declares the models its page reads: `@cache_public_page("motions.Motion", ...)`.
+  The page's fingerprint is a hash of path + query string + language + today's date + the
+  versions of those models; the rendered HTML is stored under that fingerprint. A change bumps a
+  version, the fingerprint changes, the next request renders afresh: a published progress update
+  is visible at once and nothing is ever deleted or scanned. Old entries expire by timeout.
+- Only anonymous GET/HEAD requests without pending messages are served from or stored in the
+  cache; only 200 responses that set no cookie and do not say private/no-store are stored (and
+  only when the request carried no session data the page could depend on). Logged-in users always
+  get a freshly rendered page.
+- CSRF: the page's forms (the language switch) carry a token bound to the visitor's CSRF cookie.
+  The stored copy has a placeholder instead of the token; serving it puts in a fresh token for
+  the visitor (`get_token`, which also makes the CSRF middleware set the cookie), so a cached
+  page never carries another visitor's token.
+- Conditional GET: the ETag is the page fingerprint plus a keyed hash of the visitor's CSRF
+  secret (so a copy whose token no longer matches the cookie is not revalidated); Last-Modified
+  is the latest change time of the declared models (and midnight, for pages keyed by the date).
+  A matching If-None-Match / If-Modified-Since answers 304 after reading only the versions from
+  the cache: no database query, no template.
+- A cache outage never fails a request: the page is rendered uncached.
+
+Settings: `PUBLIC_PAGE_CACHE` (on/off; off under pytest unless a test turns it on) and
+`PUBLIC_PAGE_CACHE_SECONDS` (how long a rendered page is kept, default 600).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import logging
+import math
+import re
+import time
+from collections.abc import Callable, Iterable
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import Model
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.crypto import salted_hmac
+from django.utils.http import http_date
+
+logger = logging.getLogger(__name__)
+
+# Apps whose models public pages read.
+WATCHED_APPS = (
+    "congress",
+    "jointmeetings",
+    "deputies",
+    "experts",
+    "motions",
+    "suggestions",
+    "evaluations",
+    "reviews",
+)
+# Models no public page reads, written often: their changes bust nothing (and keep fast deletes).
+IGNORED_MODELS = frozenset(
+    {
+        "congress.user",
+        "congress.membership",
+        "congress.notification",
+        "congress.deadlinenotice",
+        "congress.sweepheartbeat",
+        "deputies.opinionaccesslog",
+        "deputies.trainingcompletion",
+        "deputies.rosterimport",
+    }
+)
+
+VERSION_PREFIX = "pagever:"
+TIME_PREFIX = "pagetime:"
+PAGE_PREFIX = "page:"
+CSRF_PLACEHOLDER = b"\x00csrf-token\x00"
+_CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+
+
+# --- Versions ----------------------------------------------------------------------------------
+
+
+def label_of(model: type[Model] | Model | str) -> str:
+    """`app_label.modelname` (lower case) of a model class, instance or label."""
+    if isinstance(model, str):
+        return apps.get_model(model)._meta.label_lower
+    return model._meta.label_lower
+
+
+def _fresh_version() -> int:
+    # A counter that is (re)created starts at the current time in microseconds, so that a
+    # counter lost to eviction never comes back to a value an older page was stored under.
+    return time.time_ns() // 1000
+
+
+def bump(labels: Iterable[str], *, now: float | None = None) -> None:
+    """Increment the version counters of these models now (use `changed` inside transactions)."""
+    now = time.time() if now is None else now
+    labels = list(labels)
+    try:
+        for label in labels:
+            key = VERSION_PREFIX + label
+            try:
+                cache.incr(key)
+            except ValueError:  # missing (never set, evicted): start afresh
+                if not cache.add(key, _fresh_version(), None):
+                    cache.incr(key)
+        cache.set_many({TIME_PREFIX + label: now for label in labels}, None)
+    except Exception:  # a cache outage must not fail the write that caused the bump
+        logger.warning("page cache: could not bump %s", labels, exc_info=True)
+
+
+class _Bump:
+    """An on-commit callback that bumps one model's version (registered once per transaction)."""
+
+    __slots__ = ("label",)
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+    def __call__(self) -> None:
+        bump([self.label])
+
+
+def changed(*models: type[Model] | Model | str, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Record that rows of these models changed: their versions are bumped after commit.
+
+    Signals call this for every save, delete and m2m change; code that writes with
+    `QuerySet.update()`, `bulk_create()` or raw SQL calls it itself.
+    """
+    connection = connections[using]
+    for model in models:
+        label = label_of(model)
+        if not connection.in_atomic_block:
+            bump([label])
+            continue
+        # Register one callback per model and transaction. Remember where it was appended: it
+        # is still pending only if that slot still holds it (a rolled-back savepoint or
+        # transaction removes its callbacks, and then we register again).
+        pending = connection.__dict__.setdefault("_congress_page_bumps", {})
+        slot = pending.get(label)
+        queue = connection.run_on_commit
+        if slot is not None:
+            index, callback = slot
+            if index < len(queue) and queue[index][1] is callback:
+                continue
+        callback = _Bump(label)
+        transaction.on_commit(callback, using=using)
+        pending[label] = (len(connection.run_on_commit) - 1, callback)
+
+
+def _on_save_or_delete(sender, instance=None, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
+    changed(sender, using=using)
+
+
+def _on_m2m(sender, instance=None, model=None, action="", using=DEFAULT_DB_ALIAS, **kwargs):
+    if action.startswith("post_"):
+        models = [sender, type(instance)] + ([model] if model is not None else [])
+        changed(*(m for m in models if watched(m._meta.label_lower)), using=using)
+
+
+def watched(label: str) -> bool:
+    app_label, _, name = label.partition(".")
+    return (
+        app_label in WATCHED_APPS
+        and label not in IGNORED_MODELS
+        and not name.startswith("historical")
+    )
+
+
+def connect() -> None:
+    """Connect the invalidation signals to every watched model (called in congress's ready())."""
+    for model in apps.get_models(include_auto_created=True):
+        label = model._meta.label_lower
+        if not watched(label):
+            continue
+        uid = f"congress.caching:{label}"
+        post_save.connect(_on_save_or_delete, sender=model, dispatch_uid=uid + ":save")
+        post_delete.connect(_on_save_or_delete, sender=model, dispatch_uid=uid + ":delete")
+        # m2m_changed is sent with the through model (auto-created or explicit) as sender.
+        m2m_changed.connect(_on_m2m, sender=model, dispatch_uid=uid + ":m2m")
+
+
+def versions(labels: Iterable[str]) -> tuple[list[int], float] | None:
+    """The version counters of these models and the time of the latest change (None: no cache)."""
+    labels = list(labels)
+    keys = [VERSION_PREFIX + label for label in labels]
+    tkeys = [TIME_PREFIX + label for label in labels]
+    try:
+        found = cache.get_many(keys + tkeys)
+        for key in keys:
+            if key not in found:
+                fresh = _fresh_version()
+                found[key] = fresh if cache.add(key, fresh, None) else cache.get(key, fresh)
+        missing_times = [key for key in tkeys if key not in found]
+        if missing_times:
+            # Unknown change time (first use, eviction): say "now", which only delays 304s.
+            now = time.time()
+            cache.set_many({key: now for key in missing_times}, None)
+            found.update(dict.fromkeys(missing_times, now))
+    except Exception:
+        logger.warning("page cache: could not read versions", exc_info=True)
+        return None
+    return [int(found[key]) for key in keys], max((float(found[k]) for k in tkeys), default=0.0)
+
+
+# --- The decorator -------------------------------------------------------------------------------
+
+
+def enabled() -> bool:
+    # Off under pytest unless a test turns it on: the other apps' tests fetch a page, change
+    # rows inside a transaction that never commits (so no bump) and fetch it again.
+    return bool(getattr(settings, "PUBLIC_PAGE_CACHE", not getattr(settings, "TESTING", False)))
+
+
+def _cacheable_request(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    user = getattr(request, "user", None)
+    if user is None or user.is_authenticated:
+        return False
+    messages = getattr(request, "_messages", None)
+    # len() counts queued and stored messages without marking them as read.
+    return not (messages is not None and len(messages))
+
+
+def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    cache_control = response.get("Cache-Control", "")
+    if "private" in cache_control or "no-store" in cache_control or "no-cache" in cache_control:
+        return False
+    session = getattr(request, "session", None)
+    # A page rendered while the session held data might show it: keep it out of the cache.
+    return not (session is not None and session.accessed and not session.is_empty())
+
+
+def _csrf_tag(request: HttpRequest) -> str:
+    secret = request.META.get("CSRF_COOKIE") or ""
+    return salted_hmac("congress.caching.etag", secret).hexdigest()[:10]
+
+
+class PageSpec:
+    """A page's dependency declaration: the models it reads; whether it depends on the date."""
+
+    def __init__(self, models: Iterable[str], *, daily: bool = True) -> None:
+        self.models = tuple(models)
+        self.daily = daily
+        self._labels: tuple[str, ...] | None = None
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        if self._labels is None:  # resolved lazily: the app registry is not ready at import
+            self._labels = tuple(sorted({label_of(m) for m in self.models}))
+        return self._labels
+
+
+# Every decorated view, by its qualified name: docs, tests (dependency checks) and the bench.
+REGISTRY: dict[str, PageSpec] = {}
+
+
+def cache_public_page(*models: str, daily: bool = True) -> Callable:
+    """Cache an anonymous public page under versioned keys; answer conditional GETs with 304.
+
+    `models`: labels ("motions.Motion") of every model whose rows the page shows, including the
+    institution's (units, terms …) and the models of panels it renders. `daily`: the page also
+    depends on today's date (countdowns, "upcoming"), which is then part of the key.
+    """
+    spec = PageSpec(models, daily=daily)
+
+    def decorator(view: Callable) -> Callable:
+        REGISTRY[f"{view.__module__}.{view.__qualname__}"] = spec
+
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not enabled() or not _cacheable_request(request):
+                return view(request, *args, **kwargs)
+            found = versions(spec.labels)
+            if found is None:
+                return view(request, *args, **kwargs)
+            numbers, changed_at = found
+            today = timezone.localdate() if spec.daily else None
+            if today is not None:
+                midnight = dt.datetime.combine(
+                    today, dt.time.min, tzinfo=timezone.get_current_timezone()
+                )
+                changed_at = max(changed_at, midnight.timestamp())
+            fingerprint = hashlib.sha256(
+                "|".join(
+                    [
+                        request.path,
+                        request.META.get("QUERY_STRING", ""),
+                        translation.get_language() or "",
+                        today.isoformat() if today else "",
+                        ",".join(map(str, numbers)),
+                    ]
+                ).encode()
+            ).hexdigest()[:32]
+            # Last-Modified only once the change is at least a second old: a client that got
+            # the page in the second of a change must not revalidate a later change of that
+            # same second by date.
+            last_modified = math.floor(changed_at) if changed_at < math.floor(time.time()) else None
+
+            conditional = get_conditional_response(
+                request,
+                etag=f'"{fingerprint}-{_csrf_tag(request)}"',
+                last_modified=last_modified,
+            )
+            if conditional is not None:
+                return _finish(conditional, request, fingerprint, last_modified)
+
+            key = PAGE_PREFIX + fingerprint
+            try:
+                stored = cache.get(key)
+            except Exception:
+                logger.warning("page cache: could not read %s", key, exc_info=True)
+                stored = None
+            if stored is not None:
+                content, content_type = stored
+                token = get_token(request).encode()
+                response = HttpResponse(
+                    content.replace(CSRF_PLACEHOLDER, token), content_type=content_type
+                )
+                response["X-Page-Cache"] = "hit"
+                return _finish(response, request, fingerprint, last_modified)
+
+            response = view(request, *args, **kwargs)
+            if not _storable(request, response):
+                return response
+            content = _CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+            try:
+                cache.set(key, (content, response["Content-Type"]), cache_seconds())
+            except Exception:
+                logger.warning("page cache: could not store %s", key, exc_info=True)
+            response["X-Page-Cache"] = "miss"
+            return _finish(response, request, fingerprint, last_modified)
+
+        wrapper.page_spec = spec
+        return wrapper
+
+    return decorator
+
+
+def cache_seconds() -> int:
+    return int(getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 600))
+
+
+def _finish(
+    response: HttpResponse, request: HttpRequest, fingerprint: str, last_modified: int | None
+) -> HttpResponse:
+    # The tag of the CSRF secret the response goes out with (get_token may just have made one).
+    response["ETag"] = f'"{fingerprint}-{_csrf_tag(request)}"'
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
+    # Browsers keep the copy but revalidate it every time (a 304 costs no query); the copy
+    # carries the visitor's CSRF token, so shared caches must not keep it.
+    patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ("Cookie", "Accept-Language"))
+    return response

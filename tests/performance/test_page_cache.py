@@ -1,0 +1,311 @@
+"""The public page cache: versioned keys that a commit bumps, never stale, never for logged-in
+users, the visitor's own CSRF token, and conditional GET (304 without rendering)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client
+from django.test.signals import template_rendered
+from django.urls import reverse
+
+from congress import caching
+from motions import services
+from motions.models import Motion, ProgressUpdate, UpdateKind, UpdateState
+from motions.suggestions.models import Category
+from tests.motions.factories import handled_motion
+
+pytestmark = pytest.mark.usefixtures("page_cache")
+
+
+@pytest.fixture
+def motion(session, unit, committee_office):
+    return handled_motion(session, unit=unit, office=committee_office, published=1, progress=30)
+
+
+def submitted_update(motion, unit, title="区教委完成管网改造并通水") -> ProgressUpdate:
+    return ProgressUpdate.objects.create(
+        motion=motion,
+        kind=UpdateKind.MEETING,
+        title=title,
+        text="管网改造全部完成。",
+        happened_on=dt.date(2022, 6, 1),
+        unit=unit,
+        state=UpdateState.SUBMITTED,
+        proposed_progress=80,
+    )
+
+
+class Templates:
+    """Collects the templates rendered while it is open."""
+
+    def __enter__(self):
+        self.names = []
+        template_rendered.connect(self._seen)
+        return self
+
+    def _seen(self, sender, template, **kwargs):
+        self.names.append(template.name)
+
+    def __exit__(self, *exc):
+        template_rendered.disconnect(self._seen)
+
+
+def test_second_anonymous_visit_is_served_from_the_cache_without_queries(
+    client, motion, django_assert_num_queries
+):
+    url = motion.get_absolute_url()
+    first = client.get(url)
+    assert first.status_code == 200 and first["X-Page-Cache"] == "miss"
+    # Served from the cache: no query, no template (the versions come from the cache).
+    with django_assert_num_queries(0), Templates() as seen:
+        second = client.get(url)
+    assert second["X-Page-Cache"] == "hit"
+    assert seen.names == []
+    assert second.content.decode().count(motion.title) == first.content.decode().count(motion.title)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_publishing_an_update_is_visible_on_the_cached_pages_at_once(
+    client,
+    motion,
+    unit,
+    committee_staff,
+    committed,
+    language,
+):
+    client.cookies["django_language"] = language
+    pages = [motion.get_absolute_url(), reverse("motions:public_list"), reverse("public:home")]
+    for url in pages:
+        client.get(url)
+        assert client.get(url)["X-Page-Cache"] == "hit"
+        assert "区教委完成管网改造并通水" not in client.get(url).content.decode()
+    update = submitted_update(motion, unit)
+    # Submitted but unpublished: the public pages do not show it (nor would they uncached).
+    with committed():
+        services.publish_update(update, actor=committee_staff, approved_progress=80)
+    for url in pages:
+        response = client.get(url)
+        assert response["X-Page-Cache"] == "miss", url
+        assert "区教委完成管网改造并通水" in response.content.decode(), url
+        assert response["Content-Language"] == language
+    detail = client.get(motion.get_absolute_url()).content.decode()
+    assert 'value="80"' in detail  # the progress bar: recompute_progress writes with update()
+
+
+def test_languages_have_their_own_copies(client, motion):
+    url = reverse("motions:public_list")
+    zh = client.get(url)
+    client.cookies["django_language"] = "en"
+    en = client.get(url)
+    assert en["X-Page-Cache"] == "miss"  # not the Chinese copy
+    assert '<html lang="en">' in en.content.decode()
+    assert '<html lang="zh-hans">' in zh.content.decode()
+    assert zh["ETag"] != en["ETag"]
+
+
+def test_an_unrelated_change_keeps_the_cached_copy(client, motion, committed):
+    url = motion.get_absolute_url()
+    client.get(url)
+    with committed():
+        Category.objects.create(name="城市建设测试", sort_order=99)  # suggestions: not on this page
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    with committed():
+        Motion.objects.filter(pk=motion.pk).update(title="关于科学城北区道路建设的议案")
+        caching.changed(Motion)
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "关于科学城北区道路建设的议案" in response.content.decode()
+
+
+def test_a_change_rolled_back_with_its_savepoint_is_bumped_when_changed_again(motion):
+    """The once-per-transaction registration survives savepoint rollbacks."""
+    label = "motions.motion"
+    before = caching.versions([label])[0][0]
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                caching.changed(Motion)  # registered inside the savepoint …
+                raise RuntimeError
+        except RuntimeError:
+            pass  # … which is rolled back with its callbacks
+        caching.changed(Motion)  # must register again
+        callbacks = [cb for _, cb, _ in transaction.get_connection().run_on_commit]
+        assert sum(isinstance(cb, caching._Bump) and cb.label == label for cb in callbacks) == 1
+        caching.changed(Motion)  # once per transaction
+        callbacks = [cb for _, cb, _ in transaction.get_connection().run_on_commit]
+        assert sum(isinstance(cb, caching._Bump) and cb.label == label for cb in callbacks) == 1
+        for cb in callbacks:
+            if isinstance(cb, caching._Bump):
+                cb()
+    assert caching.versions([label])[0][0] == before + 1
+
+
+def test_signals_bump_only_after_commit(motion, django_capture_on_commit_callbacks):
+    label = "motions.progressupdate"
+    before = caching.versions([label])[0][0]
+    transaction.get_connection().__dict__.pop("_congress_page_bumps", None)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        submitted_update(motion, motion.lead_unit)
+        assert caching.versions([label])[0][0] == before  # not before the commit
+    for callback in callbacks:
+        callback()
+    assert caching.versions([label])[0][0] == before + 1
+
+
+def test_a_logged_in_user_never_gets_the_anonymous_copy(client, motion, deputy):
+    url = motion.get_absolute_url()
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    member = Client()
+    member.force_login(deputy)
+    for _ in range(2):
+        response = member.get(url)
+        assert response.status_code == 200
+        assert "X-Page-Cache" not in response  # rendered for them, never stored
+        assert reverse("logout") in response.content.decode()
+    anonymous = client.get(url)
+    assert anonymous["X-Page-Cache"] == "hit"
+    assert reverse("logout") not in anonymous.content.decode()
+
+
+def test_a_cached_page_carries_the_visitors_own_csrf_token(motion):
+    url = reverse("motions:public_list")
+    first = Client(enforce_csrf_checks=True)
+    first.get(url)
+    second = Client(enforce_csrf_checks=True)
+    response = second.get(url)
+    assert response["X-Page-Cache"] == "hit"
+    assert b"\x00" not in response.content
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())[1]
+    assert second.cookies["csrftoken"].value  # the CSRF middleware set the visitor's cookie
+    # The language switch on the cached page works for this visitor …
+    switched = second.post(
+        reverse("set_language"), {"language": "en", "next": url, "csrfmiddlewaretoken": token}
+    )
+    assert switched.status_code == 302
+    # … and a token taken from another visitor's copy would not.
+    third = Client(enforce_csrf_checks=True)
+    third.get(url)
+    refused = third.post(
+        reverse("set_language"), {"language": "en", "next": url, "csrfmiddlewaretoken": token}
+    )
+    assert refused.status_code == 403
+
+
+def test_pages_with_messages_are_neither_served_from_nor_stored_in_the_cache(client, motion):
+    url = motion.get_absolute_url()
+    client.get(url)
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    storage = CookieStorage(type("R", (), {"COOKIES": {}})())
+    from django.contrib.messages import Message, constants
+
+    encoded = storage._encode([Message(constants.INFO, "您的意见已收到")])
+    client.cookies["messages"] = encoded
+    response = client.get(url)
+    assert "X-Page-Cache" not in response
+    assert "您的意见已收到" in response.content.decode()
+    response = client.get(url)  # the message was shown once; the next visit hits again
+    assert response["X-Page-Cache"] == "hit"
+    assert "您的意见已收到" not in response.content.decode()
+
+
+def test_not_found_pages_are_not_cached(client, session, unit, committee_office, committed):
+    url = reverse("motions:public_detail", args=[2022, 777])
+    assert client.get(url).status_code == 404
+    assert "ETag" not in client.get(url)
+    with committed():
+        handled_motion(session, unit=unit, office=committee_office, number=777)
+    assert client.get(url).status_code == 200
+
+
+def test_a_cache_outage_renders_the_page_uncached(client, motion, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(cache, "get_many", broken)
+    response = client.get(motion.get_absolute_url())
+    assert response.status_code == 200
+    assert "X-Page-Cache" not in response and "ETag" not in response
+
+
+# --- Conditional GET ----------------------------------------------------------------------------
+
+
+def test_a_matching_etag_answers_304_without_rendering_or_queries(
+    client, motion, django_assert_num_queries
+):
+    url = motion.get_absolute_url()
+    first = client.get(url)
+    etag = first["ETag"]
+    assert "no-cache" in first["Cache-Control"] and "private" in first["Cache-Control"]
+    # Drop the stored copy: a 304 needs only the versions.
+    assert cache.delete(caching.PAGE_PREFIX + etag.strip('"').split("-")[0])
+    # The versions of the page's models come from the cache: no query, no template.
+    with django_assert_num_queries(0), Templates() as seen:
+        response = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert seen.names == []
+    assert response.content == b""
+    assert response["ETag"] == etag
+    assert "Cookie" in response["Vary"]
+
+
+def test_a_304_only_while_nothing_changed(client, motion, unit, committee_staff, committed):
+    url = motion.get_absolute_url()
+    etag = client.get(url)["ETag"]
+    with committed():
+        services.publish_update(submitted_update(motion, unit), actor=committee_staff)
+    response = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert "区教委完成管网改造并通水" in response.content.decode()
+    assert response["ETag"] != etag
+
+
+def test_another_visitors_etag_does_not_match(client, motion):
+    """The ETag includes the visitor's CSRF secret: a copy with another token is not reused."""
+    url = motion.get_absolute_url()
+    etag = client.get(url)["ETag"]
+    other = Client()
+    other.get(url)  # gets its own CSRF cookie
+    assert other.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_if_modified_since_answers_304_and_a_later_change_200(
+    client, motion, unit, committee_staff, committed
+):
+    url = motion.get_absolute_url()
+    with time_machine.travel(dt.datetime(2026, 11, 26, 10, 0, 0, tzinfo=dt.UTC), tick=False):
+        first = client.get(url)
+    # Rendered in the second of the first version read: no Last-Modified yet (a change in that
+    # same second could not be told apart by date).
+    assert "Last-Modified" not in first
+    with time_machine.travel(dt.datetime(2026, 11, 26, 10, 0, 5, tzinfo=dt.UTC), tick=False):
+        response = client.get(url)
+        last_modified = response["Last-Modified"]
+        assert last_modified == "Thu, 26 Nov 2026 10:00:00 GMT"
+        with Templates() as seen:
+            assert client.get(url, HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 304
+        assert seen.names == []
+    published_at = dt.datetime(2026, 11, 26, 10, 1, 0, tzinfo=dt.UTC)
+    with time_machine.travel(published_at, tick=False), committed():
+        services.publish_update(submitted_update(motion, unit), actor=committee_staff)
+    with time_machine.travel(dt.datetime(2026, 11, 26, 10, 1, 3, tzinfo=dt.UTC), tick=False):
+        response = client.get(url, HTTP_IF_MODIFIED_SINCE=last_modified)
+        assert response.status_code == 200
+        assert response["Last-Modified"] == "Thu, 26 Nov 2026 10:01:00 GMT"
+
+
+def test_logged_in_users_get_no_etag_and_no_304(client, motion, deputy):
+    url = motion.get_absolute_url()
+    etag = client.get(url)["ETag"]
+    client.force_login(deputy)
+    response = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert "ETag" not in response
