@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,8 @@ from congress.models import (
     Obligation,
     ObligationDocument,
     ObligationEvent,
+    PersonalDataAccess,
+    PersonalDataErasure,
     Regulation,
     Street,
     SweepHeartbeat,
@@ -25,6 +28,7 @@ from congress.models import (
     User,
     WorkCommittee,
 )
+from congress.uploads import DocumentUploadField
 
 
 class MembershipInline(admin.TabularInline):
@@ -95,8 +99,18 @@ class WorkCommitteeAdmin(SimpleHistoryAdmin):
     search_fields = ["street__name", "director_name"]
 
 
+class RegulationAdminForm(forms.ModelForm):
+    # The upload policy (congress/uploads.py): PDF, DOCX or XLSX judged by their bytes.
+    attachment = DocumentUploadField(label=_("attachment"), required=False)
+
+    class Meta:
+        model = Regulation
+        fields = ["attachment"]  # noqa: RUF012  (the admin adds its own field list)
+
+
 @admin.register(Regulation)
 class RegulationAdmin(SimpleHistoryAdmin):
+    form = RegulationAdminForm
     list_display = [
         "title",
         "kind",
@@ -333,3 +347,33 @@ class SweepHeartbeatAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """A log: nobody adds, changes or deletes rows through the admin."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(_ReadOnlyAdmin):
+    """Who read which personal data, when, from where (staff of the general office)."""
+
+    list_display = ["at", "username", "content_type", "object_repr", "fields", "channel", "path"]
+    list_filter = ["channel", "content_type"]
+    search_fields = ["username", "object_repr", "path"]
+    date_hierarchy = "at"
+
+
+@admin.register(PersonalDataErasure)
+class PersonalDataErasureAdmin(_ReadOnlyAdmin):
+    list_display = ["at", "kind", "content_type", "object_id", "fields", "reason", "by"]
+    list_filter = ["reason", "kind"]
+    date_hierarchy = "at"

@@ -9,3 +9,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congress.settings")
 app = Celery("congress")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# The daily personal-data retention job (congress.enforce_privacy_retention, docs/privacy.md).
+app.autodiscover_tasks(["congress"], related_name="privacy")

@@ -51,6 +51,9 @@ PERMISSIONS: dict[str, list[str]] = {
         "congress.change_workcommittee",
         "congress.view_regulation",
         "congress.add_regulation",
+        # The personal-data access log and erasures (read-only; docs/privacy.md).
+        "congress.view_personaldataaccess",
+        "congress.view_personaldataerasure",
         "congress.change_regulation",
         "congress.view_deadlinerule",
         "congress.change_deadlinerule",

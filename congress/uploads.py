@@ -33,6 +33,8 @@ Refused on purpose
   pixels.
 - PDFs with ``/JavaScript`` or ``/Launch`` actions visible in the file (scripts inside compressed
   object streams cannot be seen without a PDF parser; they are not searched for).
+- Word/Excel files with anything after the ZIP's end record (a ZIP/HTML polyglot: HTML appended
+  to a valid DOCX/XLSX), or markup in the ZIP comment.
 - Word/Excel files that are not the plain OOXML document types: macro-enabled files (``.docm``,
   ``.xlsm``, any ``vbaProject.bin``), legacy ``.doc``/``.xls``/WPS (OLE2 containers, which
   carry macros), zip bombs (more than 2,000 entries or 200 MB uncompressed) and encrypted zips.
@@ -360,10 +362,31 @@ _OOXML_MAIN = {
 }
 
 
+def _check_zip_end(f: Any, bad: ValidationError) -> None:
+    """Refuse ZIP/HTML polyglots: nothing may follow the end-of-central-directory record (a
+    browser that sniffs would find the HTML appended there), and its comment holds no markup."""
+    size = _size(f)
+    tail_len = min(size, 22 + 65535)
+    f.seek(size - tail_len)
+    tail = f.read(tail_len)
+    f.seek(0)
+    pos = tail.rfind(b"PK\x05\x06")
+    if pos < 0 or pos + 22 > len(tail):
+        raise bad
+    comment_len = struct.unpack("<H", tail[pos + 20 : pos + 22])[0]
+    if pos + 22 + comment_len != len(tail):
+        raise ValidationError(
+            _("The file contains web page code (HTML or script) and is refused."),
+            code="markup",
+        )
+    _check_no_markup(tail[pos + 22 :])
+
+
 def _ooxml_kind(f: Any) -> str:
     bad = ValidationError(
         _("The file is not a valid Word (DOCX) or Excel (XLSX) document."), code="invalid_office"
     )
+    _check_zip_end(f, bad)
     f.seek(0)
     try:
         with zipfile.ZipFile(f) as archive:

@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, Q, Value, When
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,6 +42,7 @@ from congress.models import (
     ObligationState,
     Unit,
 )
+from congress.uploads import serve_file
 
 STATE_TAGS = {
     ObligationState.OPEN: "",
@@ -341,8 +342,7 @@ def document(request, pk: int, document_pk: int):
     doc = get_object_or_404(ob.documents, pk=document_pk)
     if not doc.file:
         raise Http404
-    name = doc.file.name.rsplit("/", 1)[-1]
-    return FileResponse(doc.file.open("rb"), as_attachment=True, filename=name)
+    return serve_file(doc.file, download_name=doc.title)
 
 
 # --- Staff dashboard --------------------------------------------------------------------------

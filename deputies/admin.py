@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from congress.privacy import PersonalDataAdminMixin, erase_contacts, erase_voter_data
 from congress.uploads import DocumentUploadField, ImageUploadField
 from deputies import services
 from deputies.models import (
@@ -58,8 +59,18 @@ class DeputyAdminForm(forms.ModelForm):
 
 
 @admin.register(Deputy)
-class DeputyAdmin(SimpleHistoryAdmin):
+class DeputyAdmin(PersonalDataAdminMixin, SimpleHistoryAdmin):
     form = DeputyAdminForm
+    actions = ["erase_personal_data"]
+
+    @admin.action(
+        description=_("Erase the mobile, e-mail and address (on request)"),
+        permissions=["change"],
+    )
+    def erase_personal_data(self, request, queryset):
+        done = sum(erase_contacts(d, actor=request.user) for d in queryset)
+        self.message_user(request, _("Personal data erased for %(n)d deputies.") % {"n": done})
+
     list_display = ["name", "number", "gender", "party", "occupation"]
     list_filter = ["gender", "mandates__level", "mandates__status", "mandates__group"]
     search_fields = ["name", "number"]
@@ -113,7 +124,7 @@ class ReceptionDayAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(VoterOpinion)
-class VoterOpinionAdmin(SimpleHistoryAdmin):
+class VoterOpinionAdmin(PersonalDataAdminMixin, SimpleHistoryAdmin):
     list_display = ["received_on", "station", "category", "state", "forwarded_to"]
     list_filter = ["state", "category", "station__street"]
     date_hierarchy = "received_on"
@@ -122,8 +133,23 @@ class VoterOpinionAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["station", "recorded_by", "deputies", "forwarded_to"]
     raw_id_fields = ["reception_day"]
 
+    actions = ["erase_voter_personal_data"]
+
     def _may_see_voter(self, request) -> bool:
         return request.user.has_perm("deputies.view_voter_contact")
+
+    def has_erase_voter_permission(self, request) -> bool:
+        return self._may_see_voter(request) and request.user.has_perm(
+            "deputies.change_voteropinion"
+        )
+
+    @admin.action(
+        description=_("Erase the voter's name and contact (on request; the opinion stays)"),
+        permissions=["erase_voter"],
+    )
+    def erase_voter_personal_data(self, request, queryset):
+        done = sum(erase_voter_data(o, actor=request.user) for o in queryset)
+        self.message_user(request, _("Voter data erased on %(n)d opinions.") % {"n": done})
 
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))

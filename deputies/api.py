@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from congress import access
 from congress.models import HANDLING_UNIT_KINDS, CongressLevel, Unit
+from congress.privacy import PersonalDataAPIMixin
 from deputies import queries, services
 from deputies.models import (
     Deputy,
@@ -129,7 +130,7 @@ class PublishedDutySerializer(serializers.ModelSerializer):
         fields = ["id", "date", "kind", "kind_display", "title"]
 
 
-class DeputyViewSet(viewsets.ReadOnlyModelViewSet):
+class DeputyViewSet(PersonalDataAPIMixin, viewsets.ReadOnlyModelViewSet):
     """The deputy directory. Anonymous and most users: serving deputies, public fields; staff of
     the registry: every deputy with contacts."""
 
@@ -312,7 +313,9 @@ class OpinionDetailSerializer(OpinionSerializer):
         if opinion.pk not in cache:
             request = self.context["request"]
             cache[opinion.pk] = (
-                services.reveal_voter_data(opinion, user=request.user, channel="api")
+                services.reveal_voter_data(
+                    opinion, user=request.user, channel="api", request=request
+                )
                 if queries.can_see_voter_data(request.user, opinion)
                 else None
             )

@@ -477,7 +477,7 @@ def close_opinion(
     return opinion
 
 
-def reveal_voter_data(opinion: VoterOpinion, *, user, channel: str, now=None) -> dict:
+def reveal_voter_data(opinion: VoterOpinion, *, user, channel: str, now=None, request=None) -> dict:
     """Return the voter's name and contact for `user`, logging the access (who, when, what).
     Errors: `PermissionRefused` `no_access` for anyone else."""
     if not queries.can_see_voter_data(user, opinion):
@@ -492,6 +492,9 @@ def reveal_voter_data(opinion: VoterOpinion, *, user, channel: str, now=None) ->
             channel=channel,
             fields=",".join(seen),
         )
+        from congress.privacy import log_access
+
+        log_access(user, opinion, seen, channel=channel, request=request, now=now)
     return data
 
 

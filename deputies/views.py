@@ -19,6 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from congress import access
 from congress.errors import DomainError
+from congress.models import AccessChannel
+from congress.privacy import log_access
 from congress.queries import current_term
 from deputies import calendar, queries, roster, services
 from deputies.forms import (
@@ -319,7 +321,9 @@ def _render_opinion(request, opinion, forms, status=200):
 
     voter = None
     if opinion.has_voter_data and queries.can_see_voter_data(request.user, opinion):
-        voter = services.reveal_voter_data(opinion, user=request.user, channel="page")
+        voter = services.reveal_voter_data(
+            opinion, user=request.user, channel="page", request=request
+        )
     return render(
         request,
         "deputies/opinion_detail.html",
@@ -601,6 +605,12 @@ def roster_export(request):
     term = current_term()
     if term is None:
         raise Http404
+    log_access(
+        request.user,
+        list(Deputy.objects.filter(mandates__term=term).distinct().order_by("pk")),
+        channel=AccessChannel.EXPORT,
+        request=request,
+    )
     response = HttpResponse(
         roster.export(term),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

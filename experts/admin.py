@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from congress.deadlines import add_months
 from congress.errors import DomainError
+from congress.privacy import PersonalDataAdminMixin, erase_contacts
 from experts import services
 from experts.models import AppointmentTerm, Consultation, Expert, ExpertiseField, Invitation
 
@@ -24,14 +25,19 @@ class TermInline(admin.TabularInline):
 
 
 @admin.register(Expert)
-class ExpertAdmin(SimpleHistoryAdmin):
+class ExpertAdmin(PersonalDataAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "organisation", "title", "status", "appointment_ends_on"]
     list_filter = ["status", "fields", "organisation"]
     search_fields = ["name", "organisation"]
     filter_horizontal = ["fields"]
     raw_id_fields = ["user"]
     inlines = [TermInline]
-    actions = ["renew_three_years", "end_appointments"]
+    actions = ["renew_three_years", "end_appointments", "erase_personal_data"]
+
+    @admin.action(description=_("Erase the mobile and e-mail (on request)"), permissions=["change"])
+    def erase_personal_data(self, request, queryset):
+        done = sum(erase_contacts(e, actor=request.user) for e in queryset)
+        self.message_user(request, _("Personal data erased for %(n)d experts.") % {"n": done})
 
     @admin.action(description=_("Renew the appointment for three years"))
     def renew_three_years(self, request, queryset):

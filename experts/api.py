@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from congress.access import actor_for
 from congress.api import IsCommitteeStaff
+from congress.privacy import PersonalDataAPIMixin
 from experts import queries, services
 from experts.models import Consultation, Expert, ExpertiseField, Invitation
 
@@ -80,7 +81,7 @@ class PublicExpertViewSet(viewsets.ReadOnlyModelViewSet):
         return queries.public_experts()
 
 
-class StaffExpertViewSet(viewsets.ReadOnlyModelViewSet):
+class StaffExpertViewSet(PersonalDataAPIMixin, viewsets.ReadOnlyModelViewSet):
     """All experts with their contacts: committee staff only."""
 
     serializer_class = StaffExpertSerializer

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from congress.access import actor_for
 from congress.errors import DomainError
-from congress.models import Unit, UnitKind
+from congress.models import AccessChannel, Unit, UnitKind
+from congress.privacy import log_access
 from experts import queries, services
 from experts.forms import CancelForm, ConsultationForm, DeclarationForm, OpinionForm, SummaryForm
 from experts.models import (
@@ -320,6 +321,8 @@ def expert_record(request, pk: int):
     if not actor.is_staff_member and (own is None or own.pk != pk):
         raise Http404
     expert = get_object_or_404(Expert.objects.prefetch_related("fields", "terms"), pk=pk)
+    if actor.is_staff_member:
+        log_access(request.user, expert, channel=AccessChannel.PAGE, request=request)
     return render(
         request,
         "experts/expert_record.html",

@@ -34,3 +34,9 @@ from congress.models.institution import (  # noqa: F401
     chinese_number,
 )
 from congress.models.notifications import Notification, Transition  # noqa: F401
+from congress.models.privacy import (  # noqa: F401
+    AccessChannel,
+    ErasureReason,
+    PersonalDataAccess,
+    PersonalDataErasure,
+)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from congress.models.institution import Meeting, Unit
+from congress.uploads import GeneratedName, get_private_storage
 
 
 class LimitUnit(models.TextChoices):
@@ -145,7 +146,13 @@ class ObligationDocument(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("text"), blank=True)
-    file = models.FileField(_("file"), upload_to="obligations/%Y/%m/", blank=True)
+    # Not public (a unit's report before it is published): private storage, served by a view.
+    file = models.FileField(
+        _("file"),
+        upload_to=GeneratedName("obligations"),
+        storage=get_private_storage,
+        blank=True,
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from congress.uploads import GeneratedName
+
 CN_NUMERALS = "〇一二三四五六七八九"
 
 
@@ -309,7 +311,9 @@ class Regulation(models.Model):
     effective_on = models.DateField(_("effective on"), null=True, blank=True)
     is_trial = models.BooleanField(_("trial (试行)"), default=False)
     text = models.TextField(_("text"), blank=True)
-    attachment = models.FileField(_("attachment"), upload_to="regulations/%Y/", blank=True)
+    attachment = models.FileField(
+        _("attachment"), upload_to=GeneratedName("regulations"), blank=True
+    )
     is_published = models.BooleanField(_("published"), default=True)
     history = HistoricalRecords()
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -118,7 +119,9 @@ class RatingSerializer(serializers.ModelSerializer):
 
 class ReplySerializer(serializers.ModelSerializer):
     ratings = RatingSerializer(many=True)
-    letter = serializers.FileField(use_url=True, allow_null=True)
+    letter = serializers.SerializerMethodField(
+        help_text="Download address of the signed reply letter (permission-checked)."
+    )
 
     class Meta:
         model = Reply
@@ -133,6 +136,11 @@ class ReplySerializer(serializers.ModelSerializer):
             "on_time",
             "ratings",
         ]
+
+    def get_letter(self, reply) -> str | None:
+        if not reply.letter:
+            return None
+        return reverse("suggestions:file", args=["letter", reply.pk])
 
 
 class AssignmentSummarySerializer(serializers.ModelSerializer):

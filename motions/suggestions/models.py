@@ -20,6 +20,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from congress.models import Meeting, Term, Unit
+from congress.uploads import GeneratedName, get_private_storage
 
 
 class Category(models.Model):
@@ -225,7 +226,12 @@ class Attachment(models.Model):
         verbose_name=_("suggestion"),
     )
     title = models.CharField(_("title"), max_length=200, blank=True)
-    file = models.FileField(_("file"), upload_to="suggestions/attachments/%Y/%m/")
+    # Private (a deputy's working paper): outside the public media, served by `files.download`.
+    file = models.FileField(
+        _("file"),
+        upload_to=GeneratedName("suggestions/attachments"),
+        storage=get_private_storage,
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -403,8 +409,12 @@ class Reply(models.Model):
     round = models.PositiveSmallIntegerField(_("handling round"), default=1)
     reply_class = models.CharField(_("reply class"), max_length=1, choices=ReplyClass.choices)
     text = models.TextField(_("reply"))
+    # The name of the reply's obligation document (private storage), served by `files.download`.
     letter = models.FileField(
-        _("signed reply letter"), upload_to="suggestions/replies/%Y/%m/", blank=True
+        _("signed reply letter"),
+        upload_to=GeneratedName("obligations"),
+        storage=get_private_storage,
+        blank=True,
     )
     obligation = models.ForeignKey(
         "congress.Obligation",

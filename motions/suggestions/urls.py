@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motions.suggestions import views
+from motions.suggestions import files, views
 
 app_name = "suggestions"
 urlpatterns = [
@@ -14,6 +14,8 @@ urlpatterns = [
     path("portal/suggestions/<int:pk>/", views.portal_detail, name="portal_detail"),
     path("portal/suggestions/<int:pk>/withdraw/", views.portal_withdraw, name="portal_withdraw"),
     path("portal/suggestions/replies/<int:reply_pk>/rate/", views.portal_rate, name="portal_rate"),
+    # Files (private storage; permission-checked downloads)
+    path("portal/suggestions/files/<str:kind>/<int:pk>/", files.download, name="file"),
     # Unit portal
     path("portal/suggestions/assignments/", views.unit_list, name="unit_list"),
     path("portal/suggestions/assignments/<int:pk>/", views.unit_detail, name="unit_detail"),
