@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.utils import timezone
 
 
 def check_database() -> str | None:
@@ -53,14 +54,22 @@ def check_sweep() -> dict | None:
     succeeded within twice its interval. An empty database (a fresh install) is never stale."""
     try:
         from congress.models import PENDING_STATES, Obligation
-        from congress.sweep import is_stale, last_heartbeat
+        from congress.sweep import is_stale, last_heartbeat, stale_after
 
         hb = last_heartbeat()
         if not is_stale(hb):
             return None
         if not Obligation.objects.filter(state__in=PENDING_STATES).exists():
             return None
-        return {"ok": False, "stale": True, "last": hb.finished_at.isoformat() if hb else None}
+        limit = stale_after()
+        age = (timezone.now() - hb.finished_at).total_seconds() if hb else None
+        return {
+            "ok": False,
+            "stale": True,
+            "last": hb.finished_at.isoformat() if hb else None,
+            "age_seconds": age,
+            "limit_seconds": limit.total_seconds(),
+        }
     except Exception as exc:
         return {"ok": False, "error": exc.__class__.__name__}
 

@@ -5,21 +5,31 @@ call `sweep()`. Exactly once is enforced by the database, not by a cache flag:
 
 - every notice has a row in `DeadlineNotice` with a unique (obligation, kind, key); the key carries
   the due date, so an extension (a new due date) gets its own reminders;
-- a batch inserts its notice rows with `ignore_conflicts` and a claim token, then reads back the
-  rows carrying its token: only those are sent (a row inserted by another sweep is not ours);
+- a batch inserts its notice rows with ON CONFLICT DO NOTHING and sends only the rows it inserted
+  (PostgreSQL: `RETURNING`; the portable path: a claim token read back);
 - the notice rows, the state changes, the events and the notifications of a batch are written in
   one transaction, so either all of them exist or none does and the next sweep retries;
-- on PostgreSQL the batch rows are locked with `select_for_update(skip_locked=True)` so that two
-  sweeps running at once work on different obligations.
+- the batch rows are claimed with `FOR UPDATE SKIP LOCKED` on PostgreSQL, so two sweeps running
+  at once work on different obligations.
 
-A batch costs a fixed number of queries whatever its size (see `BATCH_QUERIES` in the docs and the
-test `test_sweep_queries_per_batch_are_flat`).
+Batches are bounded (`DEADLINE_SWEEP_BATCH`) and walk the partial index `obligation_pending_due_id`
+(pending obligations by due date and id) with a keyset cursor. Two implementations of one batch:
+
+- `_set_batch` (PostgreSQL): ONE statement per batch. Claim, plan (reminder / overdue /
+  escalation computed in SQL), insert notices, update states, insert events, resolve recipients
+  and insert their notifications in each recipient's language are data-modifying CTEs of a single
+  `WITH … SELECT`; nothing but the counts crosses the wire (docs/deadlines.md, docs/performance.md);
+- `_orm_batch` (SQLite and any other backend): the same rules with bulk ORM statements, planned in
+  Python by `plan()` — correct, slower (SQLite splits bulk inserts at its 999-parameter limit).
+
+`tests/congress/test_sweep_set.py` checks that both give the same rows on PostgreSQL.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import time
 import uuid
 from collections import defaultdict
@@ -27,7 +37,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -111,12 +121,28 @@ def plan(ob: Obligation, today: dt.date, offsets: list[int], every: int) -> list
     return notices
 
 
+# Test hook (drills): called inside a batch's transaction after its writes, before COMMIT.
+# `tests/congress/test_drills_sweep.py` replaces it to kill the process or raise right there.
+def _checkpoint(stage: str, batch_number: int) -> None:
+    return None
+
+
+def default_method() -> str:
+    return "set" if settings.IS_POSTGRES else "orm"
+
+
 def sweep(
-    now: dt.datetime | None = None, *, batch_size: int | None = None, send_emails: bool = True
+    now: dt.datetime | None = None,
+    *,
+    batch_size: int | None = None,
+    send_emails: bool = True,
+    method: str | None = None,
 ) -> SweepResult:
     """Sweep every pending obligation due within the reminder window (or past due) once.
 
-    Safe to run repeatedly and concurrently. Returns the counts; records the heartbeat.
+    Safe to run repeatedly and concurrently. Returns the counts; records the heartbeat (only
+    when every batch committed: a failed sweep leaves the heartbeat to go stale).
+    `method` ("set" or "orm") is for tests; the default is "set" on PostgreSQL.
     """
     started = timezone.now()
     now = now or started
@@ -125,38 +151,36 @@ def sweep(
     horizon = today + dt.timedelta(days=max(offsets, default=0))
     every = settings.DEADLINE_ESCALATION_DAYS
     size = batch_size or settings.DEADLINE_SWEEP_BATCH
+    method = method or default_method()
+    if method == "set" and not settings.IS_POSTGRES:
+        raise ValueError("the set-based sweep needs PostgreSQL")
     result = SweepResult()
     ctx = _Context.load()
-    last_id = 0
+    run = _SetRun(now, today, offsets, every, ctx) if method == "set" else None
+    cursor: tuple[dt.date, int] = (dt.date.min, 0)
     while True:
         with transaction.atomic():
-            qs = (
-                Obligation.objects.filter(state__in=SWEPT, due_date__lte=horizon, pk__gt=last_id)
-                .order_by("pk")
-                .select_related("unit")
-                .only(
-                    "id",
-                    "unit__name",
-                    "unit_id",
-                    "title",
-                    "kind",
-                    "due_date",
-                    "state",
-                    "supervising_office_id",
+            if run is not None:
+                claimed, last = run.batch(horizon, cursor, size, result)
+            else:
+                claimed, last = _orm_batch(
+                    horizon,
+                    cursor,
+                    size,
+                    now=now,
+                    today=today,
+                    offsets=offsets,
+                    every=every,
+                    ctx=ctx,
+                    result=result,
                 )
-            )
-            if settings.IS_POSTGRES:
-                qs = qs.select_for_update(skip_locked=True, of=("self",))
-            batch = list(qs[:size])
-            if not batch:
+            if not claimed:
                 break
-            last_id = batch[-1].pk
             result.batches += 1
-            result.obligations += len(batch)
-            _sweep_batch(
-                batch, now=now, today=today, offsets=offsets, every=every, ctx=ctx, result=result
-            )
-        if len(batch) < size:
+            result.obligations += claimed
+            _checkpoint("batch", result.batches)
+        cursor = last
+        if claimed < size:
             break
     if send_emails:
         from congress.notifications import send_pending_emails
@@ -167,6 +191,36 @@ def sweep(
             log.warning("send_pending_emails failed during the sweep", exc_info=True)
     _heartbeat(started, now, result)
     return result
+
+
+def _orm_batch(horizon, cursor, size, *, now, today, offsets, every, ctx, result):
+    """One batch with ORM statements (any backend). Returns (claimed, last (due_date, id))."""
+    from django.db.models import Q
+
+    after_due, after_id = cursor
+    qs = (
+        Obligation.objects.filter(state__in=SWEPT, due_date__lte=horizon)
+        .filter(Q(due_date__gt=after_due) | Q(due_date=after_due, pk__gt=after_id))
+        .order_by("due_date", "pk")
+        .select_related("unit")
+        .only(
+            "id",
+            "unit__name",
+            "unit_id",
+            "title",
+            "kind",
+            "due_date",
+            "state",
+            "supervising_office_id",
+        )
+    )
+    if settings.IS_POSTGRES:
+        qs = qs.select_for_update(skip_locked=True, of=("self",))
+    batch = list(qs[:size])
+    if not batch:
+        return 0, cursor
+    _sweep_batch(batch, now=now, today=today, offsets=offsets, every=every, ctx=ctx, result=result)
+    return len(batch), (batch[-1].due_date, batch[-1].pk)
 
 
 class _Context:
@@ -215,6 +269,7 @@ def _sweep_batch(batch, *, now, today, offsets, every, ctx: _Context, result: Sw
             ],
             ignore_conflicts=True,
         )
+        _checkpoint("notices", result.batches + 1)
         # 1 query: which of them did we insert?
         ours = {
             (ob_id, kind, key): pk
@@ -380,6 +435,206 @@ def _deliver() -> None:
             log.warning("notification channel %s failed", channel.name, exc_info=True)
 
 
+# --- The set-based batch (PostgreSQL): one statement ----------------------------------------
+
+# Every CTE below runs exactly once per statement (data-modifying CTEs always do), all on the same
+# snapshot; the rows claimed FOR UPDATE SKIP LOCKED stay locked until the batch commits.
+_SET_SQL = """
+WITH claimed AS MATERIALIZED (
+    SELECT o.id, o.unit_id, o.state, o.due_date, o.title, o.supervising_office_id,
+           %(today)s::date - o.due_date AS late
+    FROM {obligation} o
+    WHERE o.state IN ('open', 'returned', 'overdue')
+      AND o.due_date <= %(horizon)s::date
+      AND (o.due_date, o.id) > (%(after_due)s::date, %(after_id)s::bigint)
+    ORDER BY o.due_date, o.id
+    LIMIT %(size)s
+    FOR UPDATE OF o SKIP LOCKED
+),
+planned AS (
+    SELECT c.id AS obligation_id, 'reminder' AS kind,
+           'reminder:' || to_char(c.due_date, 'YYYY-MM-DD') || ':' || r.offset_days AS key
+    FROM claimed c
+    CROSS JOIN LATERAL (
+        SELECT min(x) AS offset_days FROM unnest(%(offsets)s::int[]) AS x WHERE x >= -c.late
+    ) r
+    WHERE c.state IN ('open', 'returned') AND c.late <= 0 AND r.offset_days IS NOT NULL
+    UNION ALL
+    SELECT c.id, 'overdue', 'overdue:' || to_char(c.due_date, 'YYYY-MM-DD')
+    FROM claimed c
+    WHERE c.state IN ('open', 'returned') AND c.late > 0
+    UNION ALL
+    SELECT c.id, 'escalation',
+           'escalation:' || to_char(c.due_date, 'YYYY-MM-DD') || ':' || (c.late / %(every)s)
+    FROM claimed c
+    WHERE c.late >= %(every)s
+),
+notices AS (
+    INSERT INTO {notice} (obligation_id, kind, key, note, claim, created_at)
+    SELECT obligation_id, kind, key, '', %(claim)s, %(now)s FROM planned
+    ON CONFLICT (obligation_id, kind, key) DO NOTHING
+    RETURNING id, obligation_id, kind
+),
+changed AS (
+    UPDATE {obligation} o SET
+        state = CASE WHEN c.to_overdue THEN 'overdue' ELSE o.state END,
+        overdue_since = CASE WHEN c.to_overdue THEN %(now)s ELSE o.overdue_since END,
+        last_escalated_at =
+            CASE WHEN e.obligation_id IS NULL THEN o.last_escalated_at ELSE %(now)s END
+    FROM (
+        SELECT id, state, (state IN ('open', 'returned') AND late > 0) AS to_overdue
+        FROM claimed
+    ) c
+    LEFT JOIN (SELECT obligation_id FROM notices WHERE kind = 'escalation') e
+        ON e.obligation_id = c.id
+    WHERE o.id = c.id AND (c.to_overdue OR e.obligation_id IS NOT NULL)
+    RETURNING o.id, c.state AS from_state, c.to_overdue
+),
+events AS (
+    INSERT INTO {event} (obligation_id, kind, from_state, to_state, note, at)
+    SELECT id, 'overdue', from_state, 'overdue', 'sweep', %(now)s FROM changed WHERE to_overdue
+    RETURNING 1
+),
+texts (kind, lang, title, body) AS (
+    SELECT * FROM unnest(%(t_kind)s::text[], %(t_lang)s::text[], %(t_title)s::text[],
+                         %(t_body)s::text[])
+),
+targets AS (
+    SELECT n.id AS notice_id, n.kind, c.id AS obligation_id, c.title, c.due_date, c.late,
+           c.unit_id,
+           CASE WHEN n.kind = 'escalation' THEN 'staff' ELSE 'liaison' END AS role,
+           CASE WHEN n.kind = 'escalation'
+                THEN COALESCE(c.supervising_office_id, %(office)s) ELSE c.unit_id END AS target
+    FROM notices n JOIN claimed c ON c.id = n.obligation_id
+),
+sent AS (
+    INSERT INTO {notification} (recipient_id, kind, key, title, body, url, subject_type_id,
+                                subject_id, created_at, email_state)
+    SELECT DISTINCT ON (t.notice_id, u.id)
+        u.id, 'deadline.' || t.kind, 'deadline:notice:' || t.notice_id,
+        left(format(COALESCE(own.title, dflt.title), t.title, to_char(t.due_date, 'YYYY-MM-DD'),
+                    un.name, abs(t.late)), 200),
+        format(COALESCE(own.body, dflt.body), t.title, to_char(t.due_date, 'YYYY-MM-DD'),
+               un.name, abs(t.late)),
+        %(url_head)s || t.obligation_id || %(url_tail)s, %(ct)s, t.obligation_id, %(now)s,
+        CASE WHEN u.email <> '' THEN 'pending' ELSE 'skipped' END
+    FROM targets t
+    JOIN {membership} m ON m.unit_id = t.target AND m.role = t.role AND m.is_active
+    JOIN {user} u ON u.id = m.user_id AND u.is_active
+    JOIN {unit} un ON un.id = t.unit_id
+    JOIN texts dflt ON dflt.kind = t.kind AND dflt.lang = %(default_lang)s
+    LEFT JOIN texts own ON own.kind = t.kind AND own.lang = u.language
+    ORDER BY t.notice_id, u.id
+    ON CONFLICT DO NOTHING
+    RETURNING 1
+)
+SELECT
+    (SELECT count(*) FROM claimed),
+    (SELECT due_date FROM claimed ORDER BY due_date DESC, id DESC LIMIT 1),
+    (SELECT id FROM claimed ORDER BY due_date DESC, id DESC LIMIT 1),
+    (SELECT count(*) FROM notices WHERE kind = 'reminder'),
+    (SELECT count(*) FROM changed WHERE to_overdue),
+    (SELECT count(*) FROM notices WHERE kind = 'escalation'),
+    (SELECT count(*) FROM events),
+    (SELECT count(*) FROM sent)
+"""
+
+# The claim alone, for EXPLAIN (bench/sweep.py --explain, docs/performance.md).
+CLAIM_SQL = """
+SELECT o.id FROM {obligation} o
+WHERE o.state IN ('open', 'returned', 'overdue')
+  AND o.due_date <= %(horizon)s::date
+  AND (o.due_date, o.id) > (%(after_due)s::date, %(after_id)s::bigint)
+ORDER BY o.due_date, o.id
+LIMIT %(size)s
+FOR UPDATE OF o SKIP LOCKED
+"""
+
+_FIELDS = {"title": 1, "date": 2, "unit": 3, "days": 4}
+_PLACEHOLDER = re.compile(r"%%|%\((\w+)\)s|%")
+
+
+def pg_format(template: str) -> str:
+    """A Python `%(name)s` template as a PostgreSQL `format()` string with positional arguments
+    (title, date, unit, days): one pass, so a title containing `%2$s` is never re-expanded."""
+
+    def repl(m: re.Match) -> str:
+        if m.group(0) == "%%":
+            return "%%"
+        if m.group(1) in _FIELDS:
+            return f"%{_FIELDS[m.group(1)]}$s"
+        raise ValueError(f"unsupported placeholder in a notice text: {template!r}")
+
+    return _PLACEHOLDER.sub(repl, template)
+
+
+def _tables() -> dict[str, str]:
+    return {
+        "obligation": Obligation._meta.db_table,
+        "notice": DeadlineNotice._meta.db_table,
+        "event": ObligationEvent._meta.db_table,
+        "notification": Notification._meta.db_table,
+        "membership": Membership._meta.db_table,
+        "user": Membership._meta.get_field("user").related_model._meta.db_table,
+        "unit": Unit._meta.db_table,
+    }
+
+
+class _SetRun:
+    """The constants of one set-based sweep: the statement and its fixed parameters (notice
+    texts in every language, rendered once per sweep)."""
+
+    def __init__(self, now, today, offsets, every, ctx: _Context) -> None:
+        self.sql = _SET_SQL.format(**_tables())
+        kinds, langs, titles, bodies = [], [], [], []
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                for kind in (NoticeKind.REMINDER, NoticeKind.OVERDUE, NoticeKind.ESCALATION):
+                    kinds.append(str(kind))
+                    langs.append(code)
+                    titles.append(pg_format(str(TITLES[kind])))
+                    bodies.append(pg_format(str(BODIES[kind])))
+        head, _, tail = _url_template().partition("{pk}")
+        self.params = {
+            "today": today,
+            "now": now,
+            "offsets": list(offsets),
+            "every": every,
+            "claim": uuid.uuid4().hex,
+            "office": ctx.general_office_id,
+            "ct": ctx.content_type_id,
+            "t_kind": kinds,
+            "t_lang": langs,
+            "t_title": titles,
+            "t_body": bodies,
+            "default_lang": settings.LANGUAGE_CODE,
+            "url_head": head,
+            "url_tail": tail,
+        }
+
+    def batch(self, horizon, cursor, size, result: SweepResult):
+        params = self.params | {
+            "horizon": horizon,
+            "after_due": cursor[0],
+            "after_id": cursor[1],
+            "size": size,
+        }
+        with connection.cursor() as cur:
+            cur.execute(self.sql, params)
+            claimed, last_due, last_id, reminders, overdue, escalations, _events, sent = (
+                cur.fetchone()
+            )
+        if not claimed:
+            return 0, cursor
+        result.reminders += reminders
+        result.overdue += overdue
+        result.escalations += escalations
+        result.notifications += sent
+        if sent:
+            transaction.on_commit(_deliver)
+        return claimed, (last_due, last_id)
+
+
 def _heartbeat(started: dt.datetime, clock: dt.datetime, result: SweepResult) -> None:
     finished = timezone.now()
     duration = int((finished - started).total_seconds() * 1000)
@@ -411,10 +666,14 @@ def last_heartbeat() -> SweepHeartbeat | None:
     return SweepHeartbeat.objects.filter(name="deadlines").first()
 
 
+def stale_after() -> dt.timedelta:
+    """The heartbeat is stale when no sweep succeeded within twice the beat interval."""
+    return dt.timedelta(minutes=2 * settings.DEADLINE_SWEEP_MINUTES)
+
+
 def is_stale(hb: SweepHeartbeat | None, now: dt.datetime | None = None) -> bool:
     now = now or timezone.now()
-    limit = dt.timedelta(minutes=2 * settings.DEADLINE_SWEEP_MINUTES)
-    return hb is None or now - hb.finished_at > limit
+    return hb is None or now - hb.finished_at > stale_after()
 
 
 def timed_sweep(now: dt.datetime | None = None) -> tuple[SweepResult, float]:

@@ -122,11 +122,13 @@ class Obligation(models.Model):
         indexes = [
             models.Index(fields=["subject_type", "subject_id"]),
             models.Index(fields=["unit", "state", "due_date"]),
-            # The sweep reads only pending obligations by due date: keep that index small.
+            # The sweep claims pending obligations in (due date, id) order with a keyset cursor
+            # (congress/sweep.py): a partial index holds only the pending ones, so it stays
+            # small while accepted reports pile up; EXPLAIN in docs/performance.md.
             models.Index(
-                fields=["due_date"],
+                fields=["due_date", "id"],
                 condition=Q(state__in=["open", "returned", "overdue"]),
-                name="obligation_pending_due",
+                name="obligation_pending_due_id",
             ),
         ]
 
