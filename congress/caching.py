@@ -71,10 +71,12 @@ WATCHED_APPS = (
     "reviews",
 )
 # Models no public page reads, written often: their changes bust nothing (and keep fast deletes).
+# (Users are watched: a joint meeting entry shows who signed it off; a login's `last_login`
+# save is skipped below.)
 IGNORED_MODELS = frozenset(
     {
-        "congress.user",
         "congress.membership",
+        "congress.personaldataaccess",
         "congress.notification",
         "congress.deadlinenotice",
         "congress.sweepheartbeat",
@@ -164,7 +166,14 @@ def changed(*models: type[Model] | Model | str, using: str = DEFAULT_DB_ALIAS) -
 
 
 def _on_save_or_delete(sender, instance=None, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None and set(update_fields) <= _UNSHOWN_FIELDS.get(sender, set()):
+        return
     changed(sender, using=using)
+
+
+# Fields no public page shows, saved often on their own: such saves bust nothing.
+_UNSHOWN_FIELDS: dict = {}
 
 
 def _on_m2m(sender, instance=None, model=None, action="", using=DEFAULT_DB_ALIAS, **kwargs):
@@ -184,6 +193,7 @@ def watched(label: str) -> bool:
 
 def connect() -> None:
     """Connect the invalidation signals to every watched model (called in congress's ready())."""
+    _UNSHOWN_FIELDS[apps.get_model("congress.User")] = {"last_login"}
     for model in apps.get_models(include_auto_created=True):
         label = model._meta.label_lower
         if not watched(label):
@@ -225,6 +235,13 @@ def enabled() -> bool:
     # Off under pytest unless a test turns it on: the other apps' tests fetch a page, change
     # rows inside a transaction that never commits (so no bump) and fetch it again.
     return bool(getattr(settings, "PUBLIC_PAGE_CACHE", not getattr(settings, "TESTING", False)))
+
+
+def _degraded() -> bool:
+    """The cache answers from a process-local stand-in (congress.resilience, Redis down): other
+    processes' bumps are not seen there, so neither serve nor store pages until Redis is back."""
+    breaker = getattr(cache, "breaker", None)
+    return bool(breaker is not None and breaker.is_open)
 
 
 def _cacheable_request(request: HttpRequest) -> bool:
@@ -290,7 +307,7 @@ def cache_public_page(*models: str, daily: bool = True) -> Callable:
             if not enabled() or not _cacheable_request(request):
                 return view(request, *args, **kwargs)
             found = versions(spec.labels)
-            if found is None:
+            if found is None or _degraded():
                 return view(request, *args, **kwargs)
             numbers, changed_at = found
             today = timezone.localdate() if spec.daily else None

@@ -28,6 +28,7 @@ from congress.panels import DASHBOARD_PANELS, HOME_PANELS, render_panels
     "deputies.Station",
     "reviews.ReviewTopic",
     "evaluations.Item",
+    "evaluations.Campaign",
 )
 @require_GET
 def home(request):
@@ -45,7 +46,13 @@ def home(request):
     )
 
 
-@cache_public_page("congress.Regulation")
+@cache_public_page(
+    "congress.Regulation",
+    "congress.Congress",
+    "congress.Term",
+    "congress.Meeting",
+    "congress.Unit",
+)
 @require_GET
 def regulation_list(request):
     return render(
@@ -53,7 +60,13 @@ def regulation_list(request):
     )
 
 
-@cache_public_page("congress.Regulation")
+@cache_public_page(
+    "congress.Regulation",
+    "congress.Congress",
+    "congress.Term",
+    "congress.Meeting",
+    "congress.Unit",
+)
 @require_GET
 def regulation_detail(request, pk: int):
     regulation = get_object_or_404(queries.published_regulations(), pk=pk)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from congress import deadlines
+from congress import caching, deadlines
 from congress.errors import DomainError, InvalidInput, PermissionRefused
 from congress.models import PENDING_STATES, ObligationState, Role, Unit, User
 from congress.workflow import ensure_transition, log_transition
@@ -113,7 +113,9 @@ def add_manual_duty(
 def set_duty_published(records, *, deputy: Deputy, published: bool) -> int:
     """The deputy publishes (发布个人履职情况) or withdraws entries of their own record."""
     ids = [r.pk if isinstance(r, DutyRecord) else int(r) for r in records]
-    return DutyRecord.objects.filter(deputy=deputy, pk__in=ids).update(is_published=published)
+    count = DutyRecord.objects.filter(deputy=deputy, pk__in=ids).update(is_published=published)
+    caching.changed(DutyRecord)  # update() sends no signal; the public profile shows these
+    return count
 
 
 def delete_manual_duty(record: DutyRecord, *, deputy: Deputy) -> None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from congress import access
+from congress.caching import cache_public_page
 from congress.errors import DomainError
 from congress.models import AccessChannel
 from congress.privacy import log_access
@@ -63,6 +64,19 @@ def _query_without_page(request) -> str:
 # --- Public -------------------------------------------------------------------------------------
 
 
+@cache_public_page(
+    "congress.Congress",
+    "congress.Term",
+    "congress.Meeting",
+    "congress.Unit",
+    "congress.Street",
+    "deputies.Deputy",
+    "deputies.Mandate",
+    "deputies.DeputyGroup",
+    "deputies.Station",
+    "deputies.ReceptionDay",
+    "deputies.ReceptionDay_deputies",
+)
 @require_GET
 def deputy_list(request):
     form = DirectoryFilter(request.GET or None)
@@ -81,6 +95,20 @@ def deputy_list(request):
     )
 
 
+@cache_public_page(
+    "congress.Congress",
+    "congress.Term",
+    "congress.Meeting",
+    "congress.Unit",
+    "congress.Street",
+    "deputies.Deputy",
+    "deputies.Mandate",
+    "deputies.DeputyGroup",
+    "deputies.Station",
+    "deputies.ReceptionDay",
+    "deputies.DutyRecord",
+    "deputies.ReceptionDay_deputies",
+)
 @require_GET
 def deputy_detail(request, pk: int):
     deputy = get_object_or_404(queries.public_deputies(), pk=pk)
@@ -88,6 +116,19 @@ def deputy_detail(request, pk: int):
     return render(request, "deputies/deputy_detail.html", {"deputy": deputy, "page": duty})
 
 
+@cache_public_page(
+    "congress.Congress",
+    "congress.Term",
+    "congress.Meeting",
+    "congress.Unit",
+    "congress.Street",
+    "deputies.Deputy",
+    "deputies.Mandate",
+    "deputies.DeputyGroup",
+    "deputies.Station",
+    "deputies.ReceptionDay",
+    "deputies.ReceptionDay_deputies",
+)
 @require_GET
 def station_list(request):
     form = StationFilter(request.GET or None)
@@ -113,6 +154,19 @@ def station_list(request):
     )
 
 
+@cache_public_page(
+    "congress.Congress",
+    "congress.Term",
+    "congress.Meeting",
+    "congress.Unit",
+    "congress.Street",
+    "deputies.Deputy",
+    "deputies.Mandate",
+    "deputies.DeputyGroup",
+    "deputies.Station",
+    "deputies.ReceptionDay",
+    "deputies.ReceptionDay_deputies",
+)
 @require_GET
 def station_detail(request, pk: int):
     station = get_object_or_404(Station.objects.select_related("street"), pk=pk, is_active=True)
@@ -142,6 +196,19 @@ def station_ical(request, pk: int):
     return response
 
 
+@cache_public_page(
+    "congress.Congress",
+    "congress.Term",
+    "congress.Meeting",
+    "congress.Unit",
+    "congress.Street",
+    "deputies.Deputy",
+    "deputies.Mandate",
+    "deputies.DeputyGroup",
+    "deputies.Station",
+    "deputies.ReceptionDay",
+    "deputies.ReceptionDay_deputies",
+)
 @require_GET
 def reception_calendar(request):
     """Reception days of every station in the coming weeks, by date."""

@@ -67,7 +67,6 @@ class ExpertiseFieldViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = ExpertiseField.objects.order_by("sort_order", "name")
     serializer_class = FieldSerializer
     permission_classes = [permissions.AllowAny]
-    pagination_class = None
 
 
 class PublicExpertViewSet(viewsets.ReadOnlyModelViewSet):

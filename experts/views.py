@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from congress.access import actor_for
+from congress.caching import cache_public_page
 from congress.errors import DomainError
 from congress.models import AccessChannel, Unit, UnitKind
 from congress.privacy import log_access
@@ -39,6 +40,12 @@ def _require_staff(request) -> None:
 # --- Public ----------------------------------------------------------------------------------
 
 
+@cache_public_page(
+    "experts.Expert",
+    "experts.ExpertiseField",
+    "experts.AppointmentTerm",
+    "experts.Expert_fields",
+)
 @require_GET
 def public_list(request):
     fields = list(queries.fields_with_counts())

@@ -45,6 +45,7 @@ def _form_error(form, exc: DomainError) -> None:
     "jointmeetings.EntryVersion",
     "jointmeetings.LeadChange",
     "jointmeetings.JointMeetingPhoto",
+    "congress.WorkCommittee",
 )
 @require_GET
 def book(request):
@@ -97,6 +98,8 @@ def book_docx(request):
     "jointmeetings.EntryVersion",
     "jointmeetings.LeadChange",
     "jointmeetings.JointMeetingPhoto",
+    "congress.WorkCommittee",
+    "congress.User",
 )
 @require_GET
 def entry(request, number: int):

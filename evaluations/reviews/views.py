@@ -80,6 +80,7 @@ def _public_documents(topic: ReviewTopic) -> list[tuple[str, object]]:
     "reviews.Rating",
     "congress.Obligation",
     "congress.ObligationDocument",
+    "contenttypes.ContentType",
 )
 @require_GET
 def public_detail(request, pk: int):

@@ -563,6 +563,7 @@ def public_stats(request):
     "suggestions.Rating",
     "suggestions.Proposer",
     "deputies.Deputy",
+    "congress.Obligation",
 )
 @require_GET
 def public_list(request):
@@ -582,6 +583,7 @@ def public_list(request):
     "suggestions.Rating",
     "suggestions.Proposer",
     "deputies.Deputy",
+    "congress.Obligation",
 )
 @require_GET
 def public_detail(request, pk: int):
