@@ -1,9 +1,9 @@
 # Operations shortcuts (docs/operations.md, "Backup and restore").
 #   make backup                       → $(BACKUP_DIR)/congress-<UTC timestamp>/ (keeps $(BACKUP_KEEP))
-#   make restore FROM=backups/congress-20261126T020000Z [TARGET_DATABASE_URL=postgres://…/new] [RESTORE_ARGS=--create]
+#   make restore FROM=data/backups/congress-20261126T020000Z [TARGET_DATABASE_URL=postgres://…/new] [RESTORE_ARGS=--create]
 #   make restore-drill FROM=… TARGET_DATABASE_URL=postgres://…/congress_restore_drill
 PYTHON ?= .venv/bin/python
-BACKUP_DIR ?= backups
+BACKUP_DIR ?= data/backups
 BACKUP_KEEP ?= 14
 RESTORE_ARGS ?=
 

@@ -28,6 +28,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -44,6 +45,7 @@ from django.db import connection
 
 FORMAT = 1
 ARCHIVE_NAMES = {"default": "media"}
+BACKUP_NAME = re.compile(r"congress-\d{8}T\d{6}Z")
 
 
 class BackupError(Exception):
@@ -277,9 +279,9 @@ def _copy_sqlite(out: Path) -> dict[str, int]:
 
 
 def prune(dest: Path, keep: int) -> list[Path]:
-    """Delete all but the newest `keep` complete backups (and any stale `.partial`)."""
+    """Delete all but the newest `keep` complete backups (not `.partial` or `.drill` folders)."""
     complete = sorted(
-        p for p in Path(dest).glob("congress-*") if p.is_dir() and not p.name.endswith(".partial")
+        p for p in Path(dest).glob("congress-*") if p.is_dir() and BACKUP_NAME.fullmatch(p.name)
     )
     doomed = complete[:-keep] if keep > 0 else []
     for path in doomed:

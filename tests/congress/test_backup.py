@@ -203,9 +203,14 @@ def test_backups_are_timestamped_complete_and_pruned(world, tmp_path):
     dest = tmp_path / "backups"
     for stamp in ("20261101T020000Z", "20261102T020000Z", "20261103T020000Z"):
         (dest / f"congress-{stamp}").mkdir(parents=True)
+    (dest / "congress-20261101T020000Z.drill").mkdir()  # a restore drill's folders: not a backup
     folder = Path(_backup(dest, keep=2))
     assert folder.name.startswith("congress-") and folder.name.endswith("Z")
-    assert sorted(p.name for p in dest.iterdir()) == ["congress-20261103T020000Z", folder.name]
+    assert sorted(p.name for p in dest.iterdir()) == [
+        "congress-20261101T020000Z.drill",
+        "congress-20261103T020000Z",
+        folder.name,
+    ]
     assert (folder.stat().st_mode & 0o777) == 0o700
     assert prune(dest, 1) == [dest / "congress-20261103T020000Z"]
     assert not list(dest.glob("*.partial"))

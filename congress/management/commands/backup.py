@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -17,8 +16,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--dest",
-            default=os.environ.get("BACKUP_DIR", "backups"),
-            help="folder that receives congress-<timestamp>/ (default $BACKUP_DIR or ./backups)",
+            default="data/backups",
+            help="folder that receives congress-<timestamp>/ (default data/backups, git-ignored)",
         )
         parser.add_argument(
             "--keep", type=int, default=None, help="keep only the newest N backups in --dest"
