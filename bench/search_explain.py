@@ -225,6 +225,14 @@ def main() -> None:
                     f"suggestions: title icontains {term!r} ({len(term)} characters)",
                     Suggestion.objects.filter(title__icontains=term).order_by("-filed_at")[:20],
                 )
+            from congress.search import contains_q
+
+            for term in ("路", "道路"):
+                explain(
+                    f"suggestions API search (congress.search.contains_q) {term!r}: "
+                    "the bigram index",
+                    Suggestion.objects.filter(contains_q("title", term)).order_by("-filed_at")[:20],
+                )
             for term in ("道路", "老旧小区"):
                 filters = motion_queries.PublicFilters.from_query({"q": term})
                 explain(

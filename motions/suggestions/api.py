@@ -26,6 +26,7 @@ from rest_framework.response import Response
 
 from congress.access import actor_for
 from congress.models import Unit
+from congress.search import contains_q
 from congress.uploads import validate_document
 from motions.suggestions import queries, services
 from motions.suggestions.forms import handling_units
@@ -282,11 +283,18 @@ class SuggestionFilter(filters.FilterSet):
     category = filters.NumberFilter(field_name="category_id")
     term = filters.NumberFilter(field_name="term_id")
     is_key = filters.BooleanFilter()
-    q = filters.CharFilter(field_name="title", lookup_expr="icontains")
+    q = filters.CharFilter(
+        method="search", help_text="Title contains (any length, Chinese included)."
+    )
 
     class Meta:
         model = Suggestion
         fields = ["state", "year", "unit", "category", "term", "is_key", "q"]
+
+    def search(self, queryset, name, value):
+        # Index-served at every term length on PostgreSQL (congress/search.py).
+        value = value.strip()
+        return queryset.filter(contains_q("title", value)) if value else queryset
 
     def by_unit(self, queryset, name, value):
         return queryset.filter(

@@ -72,3 +72,50 @@ def test_trigram_indexes_serve_searches_of_three_characters_and_more(suggestions
     motions_plan = plan(filters.apply(Motion.objects.order_by()))
     for index in ("motion_title_trgm", "motion_reasons_trgm", "motion_measures_trgm"):
         assert index in motions_plan, motions_plan
+
+
+TITLES = ["关于加装电梯的建议", "关于老旧小区改造的建议", "路灯", "5G基站 建设", "Ab路口"]
+
+
+@pytest.mark.parametrize(
+    "needle", ["梯", "电梯", "老旧小区", "路", "路灯", "灯", "5g", "G基", "ab", "B路", "站 ", "桥"]
+)
+def test_contains_q_finds_exactly_what_icontains_finds(needle, term_fixture_rows):
+    from congress.search import contains_q
+
+    needle = needle.strip()
+    expected = set(
+        Suggestion.objects.filter(title__icontains=needle).values_list("title", flat=True)
+    )
+    found = set(
+        Suggestion.objects.filter(contains_q("title", needle)).values_list("title", flat=True)
+    )
+    assert found == expected, needle
+
+
+@pytest.fixture
+def term_fixture_rows(term, session_meeting):
+    category = Category.objects.create(name="检索测试")
+    for title in TITLES:
+        Suggestion.objects.create(
+            term=term, meeting=session_meeting, title=title, content="内容", category=category
+        )
+
+
+def test_the_suggestions_api_searches_two_character_words(client, term_fixture_rows):
+    Suggestion.objects.update(is_published=True)
+    body = client.get("/api/suggestions/", {"q": "电梯"}).json()
+    assert [row["title"] for row in body["results"]] == ["关于加装电梯的建议"]
+
+
+@pytest.mark.postgres
+def test_one_and_two_character_terms_use_the_bigram_index(suggestions):
+    if not settings.IS_POSTGRES:
+        pytest.skip("the bigram index is PostgreSQL only")
+    from congress.search import contains_q
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    for term in ("梯", "电梯"):
+        found = plan(Suggestion.objects.filter(contains_q("title", term)))
+        assert "suggestion_title_bigram" in found, found
