@@ -105,7 +105,10 @@ class RegulationAdminForm(forms.ModelForm):
 
     class Meta:
         model = Regulation
-        fields = ["attachment"]  # noqa: RUF012  (the admin adds its own field list)
+        fields = [  # noqa: RUF012
+            "title", "kind", "meeting", "is_revision", "effective_on", "is_trial", "text",
+            "attachment", "is_published",
+        ]  # fmt: skip
 
 
 @admin.register(Regulation)
