@@ -225,12 +225,16 @@ def suggestion_category(db):
 
 
 def test_redis_outage_drill_forms_pages_then_one_sweep_sends_everything_once(
-    on_redis, client, time_machine, make_obligation, liaison, staff, deputy, term,
+    on_redis, client, settings, time_machine, make_obligation, liaison, staff, deputy, term,
     suggestion_category,
 ):  # fmt: skip
     time_machine.move_to(at(TODAY), tick=False)
     from motions.suggestions.models import Suggestion
 
+    settings.PUBLIC_PAGE_CACHE = True  # the public page cache (congress/caching.py) in play
+    public_pages = ("public:home", "suggestions:public_stats", "motions:public_list")
+    for name in public_pages:  # cached in Redis before the outage
+        assert client.get(reverse(name)).status_code == 200, name
     report = make_obligation("2026-03-31", title="教委年度报告")
     reminder_due = make_obligation("2026-03-11", title="明天到期的报告")  # 1-day reminder owed
     mail.outbox.clear()
@@ -270,7 +274,7 @@ def test_redis_outage_drill_forms_pages_then_one_sweep_sends_everything_once(
 
     # Public pages render for anonymous visitors.
     client.logout()
-    for name in ("public:home", "suggestions:public_stats", "motions:public_list"):
+    for name in public_pages:
         assert client.get(reverse(name)).status_code == 200, name
 
     # Nothing was sent, and nothing could be enqueued.
