@@ -253,6 +253,33 @@ if PRIVATE_STORAGE_S3_BUCKET:
             "file_overwrite": False,
         },
     }
+# Media on S3-compatible object storage (django-storages), so that any web node serves any file
+# (docs/deployment.md, "Scale beyond one machine"). The credentials and endpoint below serve the
+# public media bucket and the private one above alike.
+AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL", "") or None
+AWS_S3_REGION_NAME = env_str("AWS_S3_REGION_NAME", "") or None
+AWS_ACCESS_KEY_ID = env_str("AWS_ACCESS_KEY_ID", "") or None
+AWS_SECRET_ACCESS_KEY = env_str("AWS_SECRET_ACCESS_KEY", "") or None
+AWS_S3_ADDRESSING_STYLE = env_str("AWS_S3_ADDRESSING_STYLE", "") or None
+AWS_S3_SIGNATURE_VERSION = "s3v4"
+MEDIA_S3_BUCKET = env_str("MEDIA_S3_BUCKET", "")
+if MEDIA_S3_BUCKET:
+    # Public uploads (photos): with MEDIA_S3_CUSTOM_DOMAIN (e.g. portal.example.gov.cn/media, the
+    # reverse proxy forwarding /media/ to the bucket) plain same-origin URLs; without it, signed
+    # URLs that expire after MEDIA_S3_URL_SECONDS, so the bucket itself never needs public reads.
+    _media_domain = env_str("MEDIA_S3_CUSTOM_DOMAIN", "") or None
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "location": env_str("MEDIA_S3_PREFIX", "media"),
+            "default_acl": None,
+            "file_overwrite": False,
+            "custom_domain": _media_domain,
+            "querystring_auth": _media_domain is None,
+            "querystring_expire": env_int("MEDIA_S3_URL_SECONDS", 3600, minimum=60),
+        },
+    }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
