@@ -30,6 +30,9 @@ def check_cache() -> str | None:
         cache.delete(key)
     except Exception as exc:
         return exc.__class__.__name__
+    breaker = getattr(cache, "breaker", None)  # congress.resilience.ResilientRedisCache
+    if breaker is not None and breaker.is_open:
+        return "Redis unreachable (ConnectionError): the process-local stand-in answers"
     return None if ok else "cache did not return the value it stored"
 
 

@@ -135,12 +135,15 @@ if REDIS_URL and TESTING and os.environ.get("PYTEST_XDIST_WORKER"):
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache behind a circuit breaker: a Redis outage is logged once and
+            # answered by a process-local stand-in, Redis is retried every RETRY_SECONDS and
+            # what changed meanwhile is invalidated on return (congress/resilience.py;
+            # docs/operations.md, "Redis outage").
+            "BACKEND": "congress.resilience.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "congress",
             "TIMEOUT": 300,
-            # A cache outage must not fail a request: short timeouts, errors swallowed by
-            # congress.cache helpers.
+            "RETRY_SECONDS": 10,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }

@@ -181,6 +181,18 @@ def test_a_page_with_the_cache_down_does_not_wait_for_every_call(on_redis, clien
     assert client.get(reverse("public:home")).status_code == 200
 
 
+def test_healthz_names_the_cache_while_the_stand_in_answers(on_redis, client):
+    assert client.get("/healthz").json()["cache"] == {"ok": True}
+    on_redis.stop()
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["cache"]["ok"] is False
+    assert "Redis unreachable" in response.json()["cache"]["error"]
+    on_redis.start()
+    _wait_retry()
+    assert client.get("/healthz").json()["cache"] == {"ok": True}
+
+
 def test_login_throttling_still_counts_with_the_cache_down(on_redis, client, settings, liaison):
     settings.LOGIN_MAX_FAILURES = 3
     on_redis.stop()
