@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from types import SimpleNamespace
 
 import pytest
 import time_machine
+from django.contrib.auth.models import update_last_login
 from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
@@ -309,3 +311,30 @@ def test_logged_in_users_get_no_etag_and_no_304(client, motion, deputy):
     response = client.get(url, HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200
     assert "ETag" not in response
+
+
+def test_while_the_redis_breaker_is_open_pages_are_neither_served_nor_stored(
+    client, motion, monkeypatch
+):
+    """congress.resilience answers from a process-local stand-in during a Redis outage; other
+    processes' bumps are not seen there, so the page cache steps aside."""
+    url = motion.get_absolute_url()
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    monkeypatch.setattr(cache, "breaker", SimpleNamespace(is_open=True), raising=False)
+    for _ in range(2):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "X-Page-Cache" not in response and "ETag" not in response
+
+
+def test_a_login_does_not_bust_pages_but_a_new_display_name_does(client, deputy, committed):
+    label = "congress.user"
+    before = caching.versions([label])[0][0]
+    with committed():
+        update_last_login(None, deputy)  # what every login does: save(update_fields=["last_login"])
+    assert caching.versions([label])[0][0] == before
+    with committed():
+        deputy.display_name = "李明（更名）"
+        deputy.save()
+    assert caching.versions([label])[0][0] == before + 1
