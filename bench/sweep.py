@@ -17,7 +17,8 @@ Measured, one JSON line each:
 - `next_day`: the clock one day later (a normal day's work);
 - `two_sweepers` (--two): fresh data again, two processes sweeping at the same moment; checks
   that no notice and no notification exists twice;
-- `explain` (--explain, PostgreSQL): the claim query's plan (EXPLAIN ANALYZE, BUFFERS).
+- `explain` (--explain, PostgreSQL): the plans (EXPLAIN ANALYZE, BUFFERS) of the batch's scan
+  of the partial index and of the whole first batch statement (rolled back).
 
 obligations/s = obligations claimed and swept / wall-clock seconds of the sweep. Statements are
 counted with Django's query capture (BEGIN and COMMIT included: on PostgreSQL a batch is
@@ -59,7 +60,7 @@ from congress.models import (  # noqa: E402
     UnitKind,
     User,
 )
-from congress.sweep import CLAIM_SQL, _tables, sweep  # noqa: E402
+from congress.sweep import SCAN_SQL, _Context, _SetRun, _tables, sweep  # noqa: E402
 
 UNITS = 60
 KIND = "bench.report"
@@ -115,7 +116,7 @@ def generate(n: int, history: int, units: list[int], today: dt.date) -> float:
                            d - 90, d, d, CASE WHEN i >= %(n)s THEN 'accepted' ELSE 'open' END,
                            %(now)s
                     FROM generate_series(%(lo)s, %(hi)s) AS i,
-                         LATERAL (SELECT %(today)s::date + ((i * 7919) %% 61 - 20) AS d) dd,
+                         LATERAL (SELECT %(today)s::date + ((i::bigint * 7919) %% 61 - 20)::int AS d) dd,
                          (SELECT %(units)s::bigint[] AS ids) u
                     """,
                     {
@@ -247,15 +248,18 @@ def two_sweepers(now: dt.datetime, batch: int) -> dict:
     swept = sum(o["swept"] for o in outs)
     t = _tables()
     with connection.cursor() as cur:
+        # (portable SQL: SQLite has no row values inside count(DISTINCT …))
+        cur.execute(f"SELECT count(*) FROM {t['notice']}")
+        (notices,) = cur.fetchone()
         cur.execute(
-            f"SELECT count(*), count(DISTINCT (obligation_id, kind, key)) FROM {t['notice']}"
+            f"SELECT count(*) FROM (SELECT DISTINCT obligation_id, kind, key FROM {t['notice']}) d"
         )
-        notices, distinct_notices = cur.fetchone()
-        cur.execute(
-            f"SELECT count(*), count(DISTINCT (recipient_id, key)) FROM {t['notification']} "
-            "WHERE key LIKE 'deadline:notice:%%'"
-        )
-        notifications, distinct_notifications = cur.fetchone()
+        (distinct_notices,) = cur.fetchone()
+        sent = f"FROM {t['notification']} WHERE key LIKE 'deadline:notice:%%'"
+        cur.execute(f"SELECT count(*) {sent}")
+        (notifications,) = cur.fetchone()
+        cur.execute(f"SELECT count(*) FROM (SELECT DISTINCT recipient_id, key {sent}) d")
+        (distinct_notifications,) = cur.fetchone()
     return {
         "sweepers": outs,
         "swept_total": swept,
@@ -269,17 +273,24 @@ def two_sweepers(now: dt.datetime, batch: int) -> dict:
     }
 
 
-def explain(today: dt.date, batch: int) -> list[str]:
-    horizon = today + dt.timedelta(days=max(settings.DEADLINE_REMINDER_OFFSETS))
-    sql = CLAIM_SQL.format(**_tables())
-    with transaction.atomic(), connection.cursor() as cur:
-        cur.execute(
-            "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql,
-            {"horizon": horizon, "after_due": dt.date.min, "after_id": 0, "size": batch},
-        )
-        lines = [row[0] for row in cur.fetchall()]
-        transaction.set_rollback(True)
-    return lines
+def explain(now: dt.datetime, batch: int) -> dict[str, list[str]]:
+    """EXPLAIN ANALYZE of the batch's scan alone and of the whole first batch statement (in a
+    transaction rolled back afterwards: nothing is sent)."""
+    today = timezone.localdate(now)
+    offsets = sorted(settings.DEADLINE_REMINDER_OFFSETS, reverse=True)
+    horizon = today + dt.timedelta(days=max(offsets))
+    params = {"horizon": horizon, "after_due": dt.date.min, "after_id": 0, "size": batch}
+    run = _SetRun(now, today, offsets, settings.DEADLINE_ESCALATION_DAYS, _Context.load())
+    out = {}
+    for name, sql, args in (
+        ("scan", SCAN_SQL.format(**_tables()), params),
+        ("batch", run.sql, run.params | params),
+    ):
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql, args)
+            out[name] = [row[0] for row in cur.fetchall()]
+            transaction.set_rollback(True)
+    return out
 
 
 def main() -> None:
@@ -311,7 +322,7 @@ def main() -> None:
     info["generate_seconds"] = round(generate(args.n, history, units, today), 1)
     print(json.dumps({"setup": info}, ensure_ascii=False), flush=True)
     if args.explain and connection.vendor == "postgresql":
-        plan = explain(today, args.batch)
+        plan = explain(now, args.batch)
         print(json.dumps({"explain": plan}, ensure_ascii=False), flush=True)
     log("one sweeper: first sweep")
     print(json.dumps({"first": timed(now, args.batch)}), flush=True)

@@ -440,15 +440,39 @@ def _deliver() -> None:
 # Every CTE below runs exactly once per statement (data-modifying CTEs always do), all on the same
 # snapshot; the rows claimed FOR UPDATE SKIP LOCKED stay locked until the batch commits.
 _SET_SQL = """
-WITH claimed AS MATERIALIZED (
-    SELECT o.id, o.unit_id, o.state, o.due_date, o.title, o.supervising_office_id,
-           %(today)s::date - o.due_date AS late
+WITH scanned AS MATERIALIZED (
+    -- the next slice of the partial index, read without locks
+    SELECT o.id, o.state, o.due_date, %(today)s::date - o.due_date AS late
     FROM {obligation} o
     WHERE o.state IN ('open', 'returned', 'overdue')
       AND o.due_date <= %(horizon)s::date
       AND (o.due_date, o.id) > (%(after_due)s::date, %(after_id)s::bigint)
     ORDER BY o.due_date, o.id
     LIMIT %(size)s
+),
+wanted AS MATERIALIZED (
+    -- the obligations that have something to do: a notice not sent yet, or the overdue
+    -- transition (in a steady state most have nothing: no lock, no write for them)
+    SELECT s.id FROM scanned s
+    WHERE (s.state IN ('open', 'returned') AND s.late > 0)
+       OR (s.late >= %(every)s AND NOT EXISTS (
+              SELECT 1 FROM {notice} n WHERE n.obligation_id = s.id AND n.kind = 'escalation'
+                 AND n.key = 'escalation:' || to_char(s.due_date, 'YYYY-MM-DD') || ':'
+                             || (s.late / %(every)s)))
+       OR (s.state IN ('open', 'returned') AND s.late <= 0 AND NOT EXISTS (
+              SELECT 1 FROM {notice} n WHERE n.obligation_id = s.id AND n.kind = 'reminder'
+                 AND n.key = 'reminder:' || to_char(s.due_date, 'YYYY-MM-DD') || ':'
+                             || (SELECT min(x) FROM unnest(%(offsets)s::int[]) AS x
+                                 WHERE x >= -s.late)))
+),
+claimed AS MATERIALIZED (
+    -- lock them (SKIP LOCKED: a concurrent sweeper has them); the locked rows are re-read
+    -- at their latest version, so a report submitted meanwhile drops out here
+    SELECT o.id, o.unit_id, o.state, o.due_date, o.title, o.supervising_office_id,
+           %(today)s::date - o.due_date AS late
+    FROM {obligation} o
+    WHERE o.id = ANY (ARRAY(SELECT id FROM wanted))
+      AND o.state IN ('open', 'returned', 'overdue')
     FOR UPDATE OF o SKIP LOCKED
 ),
 planned AS (
@@ -475,20 +499,27 @@ notices AS (
     ON CONFLICT (obligation_id, kind, key) DO NOTHING
     RETURNING id, obligation_id, kind
 ),
+flags AS (
+    -- one row per obligation to update (a GROUP BY, i.e. a hash: no nested loop over CTEs)
+    SELECT id, max(state) AS from_state, bool_or(to_overdue) AS to_overdue,
+           bool_or(escalated) AS escalated
+    FROM (
+        SELECT id, state, (state IN ('open', 'returned') AND late > 0) AS to_overdue,
+               false AS escalated
+        FROM claimed
+        UNION ALL
+        SELECT obligation_id, NULL, false, true FROM notices WHERE kind = 'escalation'
+    ) f
+    GROUP BY id
+),
 changed AS (
     UPDATE {obligation} o SET
         state = CASE WHEN c.to_overdue THEN 'overdue' ELSE o.state END,
         overdue_since = CASE WHEN c.to_overdue THEN %(now)s ELSE o.overdue_since END,
-        last_escalated_at =
-            CASE WHEN e.obligation_id IS NULL THEN o.last_escalated_at ELSE %(now)s END
-    FROM (
-        SELECT id, state, (state IN ('open', 'returned') AND late > 0) AS to_overdue
-        FROM claimed
-    ) c
-    LEFT JOIN (SELECT obligation_id FROM notices WHERE kind = 'escalation') e
-        ON e.obligation_id = c.id
-    WHERE o.id = c.id AND (c.to_overdue OR e.obligation_id IS NOT NULL)
-    RETURNING o.id, c.state AS from_state, c.to_overdue
+        last_escalated_at = CASE WHEN c.escalated THEN %(now)s ELSE o.last_escalated_at END
+    FROM flags c
+    WHERE o.id = c.id AND (c.to_overdue OR c.escalated)
+    RETURNING o.id, c.from_state, c.to_overdue
 ),
 events AS (
     INSERT INTO {event} (obligation_id, kind, from_state, to_state, note, at)
@@ -529,9 +560,9 @@ sent AS (
     RETURNING 1
 )
 SELECT
-    (SELECT count(*) FROM claimed),
-    (SELECT due_date FROM claimed ORDER BY due_date DESC, id DESC LIMIT 1),
-    (SELECT id FROM claimed ORDER BY due_date DESC, id DESC LIMIT 1),
+    (SELECT count(*) FROM scanned),
+    (SELECT due_date FROM scanned ORDER BY due_date DESC, id DESC LIMIT 1),
+    (SELECT id FROM scanned ORDER BY due_date DESC, id DESC LIMIT 1),
     (SELECT count(*) FROM notices WHERE kind = 'reminder'),
     (SELECT count(*) FROM changed WHERE to_overdue),
     (SELECT count(*) FROM notices WHERE kind = 'escalation'),
@@ -539,15 +570,15 @@ SELECT
     (SELECT count(*) FROM sent)
 """
 
-# The claim alone, for EXPLAIN (bench/sweep.py --explain, docs/performance.md).
-CLAIM_SQL = """
+# The scan that starts every batch (its plan: docs/performance.md; bench/sweep.py --explain
+# prints the plan of the whole batch statement).
+SCAN_SQL = """
 SELECT o.id FROM {obligation} o
 WHERE o.state IN ('open', 'returned', 'overdue')
   AND o.due_date <= %(horizon)s::date
   AND (o.due_date, o.id) > (%(after_due)s::date, %(after_id)s::bigint)
 ORDER BY o.due_date, o.id
 LIMIT %(size)s
-FOR UPDATE OF o SKIP LOCKED
 """
 
 _FIELDS = {"title": 1, "date": 2, "unit": 3, "days": 4}
