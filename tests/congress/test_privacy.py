@@ -272,3 +272,31 @@ def test_the_retention_job_is_scheduled_daily_and_registered():
         "access_log": 0,
     }
     assert VoterOpinion.objects.count() == 0
+
+
+def test_roster_export_logs_every_deputy_exported(
+    client, deputy, other_deputy, deputy_affairs_staff
+):
+    client.force_login(deputy_affairs_staff)
+    response = client.get(reverse("deputies:roster_export"))
+    assert response.status_code == 200
+    rows = PersonalDataAccess.objects.filter(channel="export")
+    assert sorted(rows.values_list("object_id", flat=True)) == sorted(
+        [deputy.deputy.pk, other_deputy.deputy.pk]
+    )
+
+
+def test_expert_contacts_api_logs_each_expert_shown(client, expert, other_expert, committee_staff):
+    client.force_login(committee_staff)
+    data = client.get("/api/expert-contacts/").json()
+    assert {e["mobile"] for e in data["results"]} == {"13800000000"}
+    rows = PersonalDataAccess.objects.filter(channel="api", content_type__model="expert")
+    assert rows.count() == 2 and {r.fields for r in rows} == {"mobile,email"}
+
+
+def test_voter_opinion_admin_page_is_logged(client, opinion, deputy_affairs_staff):  # noqa: F811
+    client.force_login(deputy_affairs_staff)
+    url = reverse("admin:deputies_voteropinion_change", args=[opinion.pk])
+    assert VOTER_MOBILE in client.get(url).content.decode()
+    row = PersonalDataAccess.objects.get()
+    assert (row.channel, row.fields) == ("admin", "voter_name,voter_contact")
