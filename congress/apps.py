@@ -7,11 +7,13 @@ class CongressConfig(AppConfig):
     verbose_name = _("Institution and deadlines")
 
     def ready(self) -> None:
-        from congress import caching, roles, signals  # noqa: F401
+        from congress import caching, mfa, roles, security, signals  # noqa: F401
         from congress.panels import register_dashboard_panel
         from congress.views_deadlines import deadline_panel
 
         roles.connect()
+        # Revocation: a removed right ends the user's sessions (congress/security.py).
+        security.connect_revocation()
         # Public page cache: every watched model's save/delete/m2m change bumps its version.
         caching.connect()
         # The deadline engine's dashboard panel: staff see what is due soon, overdue, extension

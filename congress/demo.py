@@ -343,6 +343,25 @@ def seed(ctx: DemoContext) -> None:
         recorder, Role.RECORDER, street=Street.objects.get(name="北下关", kind=StreetKind.STREET)
     )
     ctx.login("street recorder (北下关街道)", "recorder")
+    _seed_demo_second_factor(ctx, ["admin", "staff", "daffairs", "committee", "urbancommittee"])
+
+
+def _seed_demo_second_factor(ctx: DemoContext, usernames: list[str]) -> None:
+    """Staff must pass a second factor (congress/mfa.py): the demo's staff logins get a TOTP
+    device with the fixed, documented demo key (README: `manage.py demo_totp staff` prints the
+    code; or add key GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ to an authenticator app). Demo only."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from congress.mfa import DEMO_TOTP_KEY_HEX
+    from congress.models import User
+
+    ctx.step("second factor (TOTP, demo key) for the staff logins")
+    for user in User.objects.filter(username__in=usernames).order_by("username"):
+        TOTPDevice.objects.get_or_create(
+            user=user,
+            name="demo",
+            defaults={"key": DEMO_TOTP_KEY_HEX, "confirmed": True},
+        )
 
 
 def _grant(user, role: str, *, unit=None, street=None) -> None:

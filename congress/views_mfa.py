@@ -76,10 +76,17 @@ def verify(request):
         if device is not None:
             mfa.mark_verified(request, device)
             return redirect(_next_url(request))
-        form.add_error("code", _("This code is not valid. Try the current code of your app."))
+        form.add_error("code", _wrong_code_message(request.user))
     return render(
         request, "registration/mfa_verify.html", {"form": form, "next": _next_url(request)}
     )
+
+
+def _wrong_code_message(user):
+    if any(not device.verify_is_allowed()[0] for device in mfa.confirmed_devices(user)):
+        # django-otp's throttle: after each wrong code the next try waits twice as long.
+        return _("Too many wrong codes. Wait a few seconds, then enter the current code.")
+    return _("This code is not valid. Try the current code of your app.")
 
 
 def _pending_device(user) -> TOTPDevice:
@@ -209,5 +216,5 @@ def disable(request):
         "disable_form": form,
     }
     if form.is_valid():
-        form.add_error("code", _("This code is not valid. Try the current code of your app."))
+        form.add_error("code", _wrong_code_message(user))
     return render(request, "registration/mfa_setup.html", context, status=200)

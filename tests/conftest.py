@@ -53,6 +53,43 @@ def _isolate(settings, tmp_path):
     cache.clear()
 
 
+def pass_second_factor(client, user) -> None:
+    """Mark `client`'s logged-in session as having passed the second factor (congress/mfa.py),
+    as the code page does after a valid TOTP code. For tests that are not about the login."""
+    from congress import mfa
+
+    session = client.session
+    session[mfa.VERIFIED] = user.pk
+    session[mfa.ENROLLED] = True
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _staff_force_login_passes_second_factor(monkeypatch):
+    """`client.force_login(staff_user)` also passes the second factor, so that tests of staff
+    pages, the admin and the staff API log staff in as before. Tests of the second factor itself
+    log in through the login form, or use the `force_login_without_second_factor` fixture."""
+    from django.test import Client
+
+    from congress import mfa
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if mfa.must_use_second_factor(user):
+            pass_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+    monkeypatch.setattr(Client, "_force_login_without_second_factor", original, raising=False)
+
+
+@pytest.fixture
+def force_login_without_second_factor():
+    """force_login that leaves the session at "password only": login(client, user)."""
+    return lambda client, user: client._force_login_without_second_factor(user)
+
+
 @pytest.fixture
 def term(db):
     return TermFactory()
