@@ -41,6 +41,8 @@ Refused on purpose
   Users save as DOCX/XLSX or print to PDF.
 - Plain text is not accepted as a document: every document the portal handles is a formal
   paper, and a text file is the easiest way to smuggle HTML to a browser that sniffs.
+- MP4 with web page code in its first 4 KB or in its ``moov`` metadata (an MP4/HTML polyglot;
+  ``mdat``, the media data, is not searched).
 - MP4 whose video track is not H.264 (``avc1``/``avc3``) or H.265 (``hvc1``/``hev1``): browsers
   cannot play the rest. QuickTime ``.mov`` (major brand ``qt``), WebM, AVI, MKV and MP4 files
   without a video track are refused. The codec is read from the ``stsd`` box of each video
@@ -537,6 +539,8 @@ def validate_video(f: Any) -> str:
     brands = {ftyp[8:12]} | {ftyp[i : i + 4] for i in range(16, len(ftyp) - 3, 4)}
     if ftyp[8:12] == b"qt  " or not brands & MP4_BRANDS:
         raise not_mp4
+    # An MP4/HTML polyglot puts its markup where a sniffing browser looks: the first kilobytes.
+    _check_no_markup(_read_head(f, 4096))
     broken = ValidationError(
         _("The video file is incomplete or damaged (no playable video track)."),
         code="invalid_video",
@@ -552,6 +556,7 @@ def validate_video(f: Any) -> str:
                 break
         if moov is None:
             raise broken
+        _check_no_markup(moov)  # metadata boxes (titles, comments) carry no web page code
         codecs = _video_codecs(moov)
     except ValidationError:
         raise

@@ -434,3 +434,14 @@ def test_exif_transpose_is_what_orientation_means():
     # Guard the fixture: Pillow agrees that orientation 6 swaps the sides.
     with Image.open(io.BytesIO(jpeg_with_gps_and_rotation())) as image:
         assert ImageOps.exif_transpose(image).size == (40, 80)
+
+
+def test_mp4_html_polyglot_is_refused_but_a_sound_mp4_passes():
+    html = b"<html><body><script>alert(document.cookie)</script></body></html>"
+    sound = sample_mp4(mdat=bytes(64))
+    ftyp_end = struct.unpack(">I", sound[:4])[0]
+    free = struct.pack(">I4s", 8 + len(html), b"free") + html  # a box browsers would sniff
+    with pytest.raises(ValidationError) as excinfo:
+        validate_video(upload("clip.mp4", sound[:ftyp_end] + free + sound[ftyp_end:]))
+    assert code_of(excinfo) == "markup"
+    assert validate_video(upload("clip.mp4", sound)) == "mp4"
