@@ -189,9 +189,6 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A worker waits out a Redis outage of any length (Celery's default gives up after 100 tries,
 # about 50 minutes, and exits); docs/operations.md, "Redis outage".
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
-# A worker waits out a Redis outage of any length (Celery's default gives up after 100 tries,
-# about 50 minutes, and exits); docs/operations.md, "Redis outage".
-CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 # Publishing must never hang a web request when the broker is down: fail fast, the sweep
 # catches up on whatever was not enqueued.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
