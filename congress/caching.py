@@ -261,6 +261,10 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     cache_control = response.get("Cache-Control", "")
     if "private" in cache_control or "no-store" in cache_control or "no-cache" in cache_control:
         return False
+    if b'nonce="' in response.content:
+        # A Content Security Policy nonce is per response (django-csp): another visitor's copy
+        # would carry a nonce their header does not allow.
+        return False
     session = getattr(request, "session", None)
     # A page rendered while the session held data might show it: keep it out of the cache.
     return not (session is not None and session.accessed and not session.is_empty())

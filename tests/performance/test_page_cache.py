@@ -338,3 +338,27 @@ def test_a_login_does_not_bust_pages_but_a_new_display_name_does(client, deputy,
         deputy.display_name = "李明（更名）"
         deputy.save()
     assert caching.versions([label])[0][0] == before + 1
+
+
+def test_a_page_with_a_csp_nonce_is_never_stored(rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+
+    bodies = {
+        "/plain/": "<p>公开页面</p>",
+        "/nonce/": '<script nonce="n0nce" src="/a.js"></script>',
+    }
+
+    @caching.cache_public_page("motions.Motion")
+    def view(request):
+        return HttpResponse(bodies[request.path])
+
+    def get(path):
+        request = rf.get(path)
+        request.user = AnonymousUser()
+        return view(request)
+
+    assert get("/plain/")["X-Page-Cache"] == "miss"
+    assert get("/plain/")["X-Page-Cache"] == "hit"
+    for _ in range(2):
+        assert "X-Page-Cache" not in get("/nonce/")
