@@ -44,8 +44,10 @@ def _is_registry_staff(request) -> bool:
 class PublicMandateSerializer(serializers.ModelSerializer):
     congress = serializers.CharField(source="term.congress.name")
     term = serializers.CharField(source="term.label")
-    group = serializers.CharField(source="group.name", default=None)
-    station = serializers.CharField(source="station.name", default=None)
+    # Null when the deputy has no group or station: documented as nullable (Schemathesis found
+    # responses with null where the schema said "string").
+    group = serializers.CharField(source="group.name", default=None, allow_null=True)
+    station = serializers.CharField(source="station.name", default=None, allow_null=True)
     station_id = serializers.IntegerField(allow_null=True)
 
     class Meta:
@@ -393,77 +395,62 @@ class OpinionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         return Response(OpinionSerializer(opinion).data, status=201)
 
-    def _handle(self, request, check, call):
+    def _handle(self, request, check, call, serializer_class=None):
+        """Find the opinion and check the permission BEFORE reading the body: someone who may
+        not see the opinion gets 404 whatever they send (a 400 would tell them it exists)."""
         opinion = self.get_object()
         if not check(request.user, opinion):
             raise PermissionDenied()
-        opinion = call(opinion)
+        s = (serializer_class or TextSerializer)(data=request.data)
+        s.is_valid(raise_exception=True)
+        opinion = call(opinion, s.validated_data)
         opinion.refresh_from_db()
         return Response(OpinionSerializer(opinion).data)
 
     @extend_schema(request=TextSerializer, responses=OpinionSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
-        s = TextSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
         return self._handle(
             request,
             queries.can_handle_opinion,
-            lambda o: services.answer_on_spot(
-                o, answer=s.validated_data["text"], actor=request.user
-            ),
+            lambda o, d: services.answer_on_spot(o, answer=d["text"], actor=request.user),
         )
 
     @extend_schema(request=ForwardSerializer, responses=OpinionSerializer)
     @action(detail=True, methods=["post"])
     def forward(self, request, pk=None):
-        s = ForwardSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
         return self._handle(
             request,
             queries.can_handle_opinion,
-            lambda o: services.forward_opinion(
-                o, unit=s.validated_data["unit"], actor=request.user
-            ),
+            lambda o, d: services.forward_opinion(o, unit=d["unit"], actor=request.user),
+            ForwardSerializer,
         )
 
     @extend_schema(request=TextSerializer, responses=OpinionSerializer)
     @action(detail=True, methods=["post"])
     def reply(self, request, pk=None):
-        s = TextSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
         return self._handle(
             request,
             queries.can_reply_opinion,
-            lambda o: services.record_unit_reply(
-                o, reply=s.validated_data["text"], actor=request.user
-            ),
+            lambda o, d: services.record_unit_reply(o, reply=d["text"], actor=request.user),
         )
 
     @extend_schema(request=TextSerializer, responses=OpinionSerializer)
     @action(detail=True, methods=["post"])
     def report(self, request, pk=None):
-        s = TextSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
         return self._handle(
             request,
             queries.can_handle_opinion,
-            lambda o: services.report_to_committee(
-                o, note=s.validated_data["text"], actor=request.user
-            ),
+            lambda o, d: services.report_to_committee(o, note=d["text"], actor=request.user),
         )
 
     @extend_schema(request=TextSerializer, responses=OpinionSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        s = TextSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
         return self._handle(
             request,
             queries.can_handle_opinion,
-            lambda o: services.close_opinion(
-                o, feedback=s.validated_data["text"], actor=request.user
-            ),
+            lambda o, d: services.close_opinion(o, feedback=d["text"], actor=request.user),
         )
 
 

@@ -103,7 +103,9 @@ class JointMeetingViewSet(
         return Response(JointMeetingSerializer(self._get(self.get_queryset(), pk)).data)
 
     def _get(self, qs, pk):
-        from django.shortcuts import get_object_or_404
+        # DRF's get_object_or_404 also answers 404 to an id that is not a number (Django's raised
+        # ValueError: a 500 that Schemathesis found with /api/joint-meetings/null/entry/).
+        from rest_framework.generics import get_object_or_404
 
         return get_object_or_404(qs, pk=pk)
 
