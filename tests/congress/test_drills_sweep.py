@@ -17,6 +17,7 @@ import sys
 import textwrap
 from collections import Counter
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -150,7 +151,8 @@ def test_a_worker_killed_with_sigkill_mid_batch_then_restarted_sends_each_notice
     db = connection.settings_dict
     env = os.environ | {
         "DATABASE_URL": (
-            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
+            f"postgres://{quote(db['USER'], safe='')}:{quote(db['PASSWORD'] or '', safe='')}"
+            f"@{db['HOST'] or '127.0.0.1'}:"
             f"{db['PORT'] or 5432}/{db['NAME']}"
         ),
         "DJANGO_TESTING": "1",
