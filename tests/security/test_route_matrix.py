@@ -463,6 +463,8 @@ TABLE: dict[str, Row] = {
 # the admin's login page. Change and history pages follow "view"; the unnamed
 # `<object_id>/` pattern redirects to the change page. Read from each app's roles.py
 # (PERMISSIONS) and its ModelAdmin (has_add_permission False on rows only services create).
+# "-": the model has no row in the world, so its delete page gets a missing id: the superuser is
+# redirected, every office gets 403; "" (logs, erasure requests, participation): nobody deletes.
 ADMIN = {
     "auth_group": ("u", "u", "u"),
     "congress_calendarday": ("sdcu", "su", "-"),
@@ -474,8 +476,8 @@ ADMIN = {
     "congress_membership": ("su", "su", "su"),
     "congress_notification": ("su", "", "u"),
     "congress_obligation": ("sdcu", "u", "u"),
-    "congress_personaldataaccess": ("su", "", "-"),
-    "congress_personaldataerasure": ("su", "", "-"),
+    "congress_personaldataaccess": ("su", "", ""),
+    "congress_personaldataerasure": ("su", "", ""),
     "congress_regulation": ("sdcu", "su", "u"),
     "congress_street": ("sdcu", "u", "u"),
     "congress_sweepheartbeat": ("su", "", "-"),
@@ -487,7 +489,7 @@ ADMIN = {
     "deputies_deputy": ("sdcu", "du", "u"),
     "deputies_deputygroup": ("sdcu", "du", "-"),
     "deputies_dutyrecord": ("sdu", "du", "du"),
-    "deputies_opinionaccesslog": ("du", "", "-"),
+    "deputies_opinionaccesslog": ("du", "", ""),
     "deputies_receptionday": ("sdu", "du", "du"),
     "deputies_rosterimport": ("du", "", "u"),
     "deputies_station": ("sdcu", "du", "u"),
@@ -503,7 +505,7 @@ ADMIN = {
     "evaluations_coveragerecord": ("sdcu", "scu", "-"),
     "evaluations_item": ("sdcu", "scu", "u"),
     "evaluations_opinion": ("scu", "scu", "-"),
-    "evaluations_participation": ("sdcu", "", "-"),
+    "evaluations_participation": ("sdcu", "", ""),
     "evaluations_tally": ("scu", "", ""),
     "evaluations_vote": ("sdcu", "scu", "u"),
     "experts_consultation": ("sdcu", "", "u"),
