@@ -158,6 +158,7 @@ def test_error_pages_carry_the_headers(db):
     error = client.get("/boom/")
     assert error.status_code == 500
     check_headers(error, "/boom/")
+    assert 'style="' not in error.content.decode()  # inline styles are refused by the policy
     forbidden = client.get("/forbidden/")
     assert forbidden.status_code == 403
     check_headers(forbidden, "/forbidden/")
