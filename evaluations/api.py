@@ -185,7 +185,10 @@ class BallotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(self.get_serializer(self.get_queryset().get(pk=vote.pk)).data)
 
     @extend_schema(responses=ParticipantSerializer(many=True))
-    @action(detail=True, methods=["get"], permission_classes=[IsCommitteeStaff])
+    # A plain list, not paginated: the schema says so (Schemathesis found the mismatch).
+    @action(
+        detail=True, methods=["get"], permission_classes=[IsCommitteeStaff], pagination_class=None
+    )
     def participants(self, request, pk=None):
         """Who has voted (turnout), in name order. Never what anyone voted."""
         vote = self.get_object()

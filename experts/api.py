@@ -166,8 +166,10 @@ class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):
             self.permission_denied(request)
         return get_object_or_404(self.get_queryset(), pk=pk)
 
+    # pagination_class=None: these actions answer a plain list, and the schema must say so
+    # (Schemathesis: "[] is not of type object" against a paginated schema).
     @extend_schema(request=InviteSerializer, responses=InvitationSerializer(many=True))
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], pagination_class=None)
     def invite(self, request, pk=None):
         consultation = self._staff_object(request, pk)
         data = InviteSerializer(data=request.data)
@@ -176,7 +178,7 @@ class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(InvitationSerializer(created, many=True).data)
 
     @extend_schema(request=None, responses=PublicExpertSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def suggestions(self, request, pk=None):
         """Appointed experts in the fields wanted, fewest open consultations first."""
         consultation = self._staff_object(request, pk)

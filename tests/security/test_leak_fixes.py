@@ -48,3 +48,20 @@ def test_a_joint_meeting_id_that_is_not_a_number_answers_404(world, world_files)
     assert entry.status_code == 404
     sign_off = by_role["staff"].post("/api/joint-meetings/%C3%9E/sign-off/")
     assert sign_off.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "method"),
+    [
+        ("/api/consultations/{id}/suggestions/", "get"),
+        ("/api/evaluation-ballots/{id}/participants/", "get"),
+        ("/api/consultations/{id}/invite/", "post"),
+    ],
+)
+def test_actions_answering_a_plain_list_are_documented_as_one(path, method):
+    """Schemathesis: these actions answer a JSON array; the schema documented a paginated object."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    body = schema["paths"][path][method]["responses"]["200"]["content"]["application/json"]
+    assert body["schema"]["type"] == "array"
