@@ -273,8 +273,9 @@ class OpinionSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="recorded, answered, forwarded, replied, suggestion, reported or closed.",
     )
+    # Null until the opinion is forwarded: documented as nullable (found by Schemathesis).
     forwarded_to_name = serializers.CharField(
-        source="forwarded_to.name", default=None, read_only=True
+        source="forwarded_to.name", default=None, read_only=True, allow_null=True
     )
 
     class Meta:

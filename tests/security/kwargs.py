@@ -202,6 +202,8 @@ def admin_kwargs(route, objects) -> dict | None:
         return None
     if "id" in params:
         return {"id": obj.pk}
+    if "pk" in params:  # django-otp's device config and QR code pages
+        return {"pk": obj.pk}
     if "_1" in params:  # simple_history: ^([^/]+)/history/([^/]+)/$
         record = obj.history.order_by("pk").first()
         if record is None:

@@ -65,3 +65,16 @@ def test_actions_answering_a_plain_list_are_documented_as_one(path, method):
     schema = SchemaGenerator().get_schema(request=None, public=True)
     body = schema["paths"][path][method]["responses"]["200"]["content"]["application/json"]
     assert body["schema"]["type"] == "array"
+
+
+@pytest.mark.django_db
+def test_an_opinion_not_forwarded_has_a_null_unit_name_and_the_schema_allows_it(world):
+    """Schemathesis: voter-opinion responses had null where the schema said string."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    from deputies.api import OpinionSerializer
+
+    assert OpinionSerializer(world.objects["opinion"]).data["forwarded_to_name"] is None
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    for name in ("Opinion", "OpinionDetail"):
+        assert schema["components"]["schemas"][name]["properties"]["forwarded_to_name"]["nullable"]
