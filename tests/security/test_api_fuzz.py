@@ -69,6 +69,7 @@ KNOWN = {
     ("GET /api/suggestion-assignments/", "ST201"),
     ("GET /api/deadline-rules/", "ST201"),
     ("GET /api/expert-contacts/", "ST201"),
+    ("GET /api/voter-opinions/", "ST201"),
 }
 
 # Figures for docs/security.md (printed at the end of each role's run).
