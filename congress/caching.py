@@ -11,9 +11,11 @@ Design (docs/performance.md, "Caching and conditional GET"):
   `changed(Model, ...)` itself.
 - A public view declares the models its page reads: `@cache_public_page("motions.Motion", ...)`.
   The page's fingerprint is a hash of path + query string + language + today's date + the
-  versions of those models; the rendered HTML is stored under that fingerprint. A change bumps a
-  version, the fingerprint changes, the next request renders afresh: a published progress update
-  is visible at once and nothing is ever deleted or scanned. Old entries expire by timeout.
+  versions of those models. The rendered HTML is stored once per address (path, query string,
+  language, date) together with that fingerprint, and read in the same round trip as the
+  versions (one `MGET`); it is served only if its fingerprint is the current one. A change bumps
+  a version, the fingerprint changes, the next request renders afresh and replaces the copy: a
+  published progress update is visible at once and nothing is ever deleted or scanned.
 - Only anonymous GET/HEAD requests without pending messages are served from or stored in the
   cache; only 200 responses that set no cookie and do not say private/no-store are stored (and
   only when the request carried no session data the page could depend on). Logged-in users always
@@ -207,11 +209,22 @@ def connect() -> None:
 
 def versions(labels: Iterable[str]) -> tuple[list[int], float] | None:
     """The version counters of these models and the time of the latest change (None: no cache)."""
+    found = _lookup(labels, None)
+    return None if found is None else (found[0], found[1])
+
+
+def _lookup(labels: Iterable[str], page_key: str | None) -> tuple[list[int], float, object] | None:
+    """Versions, latest change time and the stored page (or None) in ONE cache round trip.
+
+    The page is read in the same `get_many` (Redis: one `MGET`, atomic) as the versions, so a
+    hit costs one round trip; whether the stored copy may be served is decided by comparing the
+    fingerprint it was stored under with the one these versions give (`wrapper` below).
+    """
     labels = list(labels)
     keys = [VERSION_PREFIX + label for label in labels]
     tkeys = [TIME_PREFIX + label for label in labels]
     try:
-        found = cache.get_many(keys + tkeys)
+        found = cache.get_many(keys + tkeys + ([page_key] if page_key else []))
         for key in keys:
             if key not in found:
                 fresh = _fresh_version()
@@ -225,7 +238,11 @@ def versions(labels: Iterable[str]) -> tuple[list[int], float] | None:
     except Exception:
         logger.warning("page cache: could not read versions", exc_info=True)
         return None
-    return [int(found[key]) for key in keys], max((float(found[k]) for k in tkeys), default=0.0)
+    return (
+        [int(found[key]) for key in keys],
+        max((float(found[k]) for k in tkeys), default=0.0),
+        found.get(page_key) if page_key else None,
+    )
 
 
 # --- The decorator -------------------------------------------------------------------------------
@@ -272,7 +289,13 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
 
 def _csrf_tag(request: HttpRequest) -> str:
     secret = request.META.get("CSRF_COOKIE") or ""
-    return salted_hmac("congress.caching.etag", secret).hexdigest()[:10]
+    # Computed once per request and secret (the 304 check and the response both need it).
+    known = getattr(request, "_page_cache_csrf_tag", None)
+    if known is not None and known[0] == secret:
+        return known[1]
+    tag = salted_hmac("congress.caching.etag", secret).hexdigest()[:10]
+    request._page_cache_csrf_tag = (secret, tag)
+    return tag
 
 
 class PageSpec:
@@ -310,26 +333,30 @@ def cache_public_page(*models: str, daily: bool = True) -> Callable:
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not enabled() or not _cacheable_request(request):
                 return view(request, *args, **kwargs)
-            found = versions(spec.labels)
+            today = timezone.localdate() if spec.daily else None
+            address = "|".join(
+                [
+                    request.path,
+                    request.META.get("QUERY_STRING", ""),
+                    translation.get_language() or "",
+                    today.isoformat() if today else "",
+                ]
+            )
+            # One entry per address: the newest rendering, with the fingerprint it was stored
+            # under. Versions and page come back in one round trip; the copy is served only if
+            # its fingerprint is the one the current versions give (never stale).
+            key = PAGE_PREFIX + hashlib.sha256(address.encode()).hexdigest()[:32]
+            found = _lookup(spec.labels, key)
             if found is None or _degraded():
                 return view(request, *args, **kwargs)
-            numbers, changed_at = found
-            today = timezone.localdate() if spec.daily else None
+            numbers, changed_at, stored = found
             if today is not None:
                 midnight = dt.datetime.combine(
                     today, dt.time.min, tzinfo=timezone.get_current_timezone()
                 )
                 changed_at = max(changed_at, midnight.timestamp())
             fingerprint = hashlib.sha256(
-                "|".join(
-                    [
-                        request.path,
-                        request.META.get("QUERY_STRING", ""),
-                        translation.get_language() or "",
-                        today.isoformat() if today else "",
-                        ",".join(map(str, numbers)),
-                    ]
-                ).encode()
+                (address + "|" + ",".join(map(str, numbers))).encode()
             ).hexdigest()[:32]
             # Last-Modified only once the change is at least a second old: a client that got
             # the page in the second of a change must not revalidate a later change of that
@@ -344,14 +371,8 @@ def cache_public_page(*models: str, daily: bool = True) -> Callable:
             if conditional is not None:
                 return _finish(conditional, request, fingerprint, last_modified)
 
-            key = PAGE_PREFIX + fingerprint
-            try:
-                stored = cache.get(key)
-            except Exception:
-                logger.warning("page cache: could not read %s", key, exc_info=True)
-                stored = None
-            if stored is not None:
-                content, content_type = stored
+            if isinstance(stored, tuple) and len(stored) == 3 and stored[0] == fingerprint:
+                _, content, content_type = stored
                 token = get_token(request).encode()
                 response = HttpResponse(
                     content.replace(CSRF_PLACEHOLDER, token), content_type=content_type
@@ -364,7 +385,7 @@ def cache_public_page(*models: str, daily: bool = True) -> Callable:
                 return response
             content = _CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
             try:
-                cache.set(key, (content, response["Content-Type"]), cache_seconds())
+                cache.set(key, (fingerprint, content, response["Content-Type"]), cache_seconds())
             except Exception:
                 logger.warning("page cache: could not store %s", key, exc_info=True)
             response["X-Page-Cache"] = "miss"

@@ -237,6 +237,17 @@ def test_a_cache_outage_renders_the_page_uncached(client, motion, monkeypatch):
     assert "X-Page-Cache" not in response and "ETag" not in response
 
 
+def _page_keys() -> list[str]:
+    """The keys of the stored pages (the test cache is local memory, or Redis when configured)."""
+    if hasattr(cache, "_cache") and isinstance(cache._cache, dict):  # LocMemCache
+        return [k.split(":", 2)[2] for k in cache._cache if k.split(":", 2)[2].startswith("page:")]
+    client = cache._cache.get_client()
+    return [
+        key.decode().split(":", 2)[2]
+        for key in client.scan_iter(match=cache.make_key(caching.PAGE_PREFIX + "*"))
+    ]
+
+
 # --- Conditional GET ----------------------------------------------------------------------------
 
 
@@ -248,7 +259,8 @@ def test_a_matching_etag_answers_304_without_rendering_or_queries(
     etag = first["ETag"]
     assert "no-cache" in first["Cache-Control"] and "private" in first["Cache-Control"]
     # Drop the stored copy: a 304 needs only the versions.
-    assert cache.delete(caching.PAGE_PREFIX + etag.strip('"').split("-")[0])
+    stored = [key for key in _page_keys() if cache.get(key)[0] == etag.strip('"').split("-")[0]]
+    assert len(stored) == 1 and cache.delete(stored[0])
     # The versions of the page's models come from the cache: no query, no template.
     with django_assert_num_queries(0), Templates() as seen:
         response = client.get(url, HTTP_IF_NONE_MATCH=etag)
@@ -362,3 +374,61 @@ def test_a_page_with_a_csp_nonce_is_never_stored(rf):
     assert get("/plain/")["X-Page-Cache"] == "hit"
     for _ in range(2):
         assert "X-Page-Cache" not in get("/nonce/")
+
+
+# --- The cost of a hit ----------------------------------------------------------------------------
+
+
+def test_a_hit_costs_one_cache_round_trip_no_query_and_no_template(
+    client, motion, monkeypatch, django_assert_num_queries
+):
+    """Versions, change times and the page come back in one `get_many` (Redis: one MGET)."""
+    url = motion.get_absolute_url()
+    client.get(url)
+    calls, depth = [], [0]
+    for name in ("get", "get_many", "set", "set_many", "add", "incr", "delete"):
+        original = getattr(cache, name)
+
+        def counted(*args, _name=name, _original=original, **kwargs):
+            if not depth[0]:  # the local-memory get_many calls get() per key: not a round trip
+                calls.append(_name)
+            depth[0] += 1
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        monkeypatch.setattr(cache, name, counted)
+    with django_assert_num_queries(0), Templates() as seen:
+        response = client.get(url)
+    assert response["X-Page-Cache"] == "hit"
+    assert seen.names == []
+    assert calls == ["get_many"]
+
+
+def test_a_copy_stored_under_older_versions_is_never_served(client, motion, committed):
+    """One entry per address: a copy whose fingerprint is not the current one is re-rendered."""
+    url = motion.get_absolute_url()
+    old = client.get(url)
+    [key] = _page_keys()
+    old_copy = cache.get(key)
+    with committed():
+        Motion.objects.filter(pk=motion.pk).update(title="关于科学城北区道路建设的议案")
+        caching.changed(Motion)
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    # A slow request that had read the old versions stores its rendering last:
+    cache.set(key, old_copy)
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "关于科学城北区道路建设的议案" in response.content.decode()
+    assert response["ETag"] != old["ETag"]
+
+
+def test_the_redis_cache_reuses_one_client_per_pool():
+    """Django builds a `redis.Redis` per call (a costly constructor); ours keeps one per pool."""
+    from congress.resilience import ResilientRedisCache
+
+    backend = ResilientRedisCache("redis://127.0.0.1:6379/15", {})  # no connection is made
+    client = backend._cache.get_client()
+    assert backend._cache.get_client("any") is client
+    assert client.connection_pool is backend._cache._get_connection_pool(False)
