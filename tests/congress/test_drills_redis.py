@@ -125,14 +125,19 @@ def on_redis(settings, redis_server, monkeypatch):
     }
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = redis_server.url
-    saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager")}
+    # Overrides set on app.conf shadow the Django settings until removed: remember any that
+    # existed and remove ours afterwards, so later tests read their own settings again.
+    keys = ("broker_url", "task_always_eager")
+    saved = {k: app.conf.changes[k] for k in keys if k in app.conf.changes}
     app.conf.broker_url = redis_server.url
     app.conf.task_always_eager = False
     _reset_celery_pools(app)
     monkeypatch.setattr(resilience.dispatch_breaker, "retry_seconds", 0.2)
     resilience.dispatch_breaker.reset()
     yield redis_server
-    app.conf.update(saved)
+    for key in keys:
+        app.conf.changes.pop(key, None)
+    app.conf.changes.update(saved)
     _reset_celery_pools(app)
     resilience.dispatch_breaker.reset()
 
@@ -313,3 +318,19 @@ def test_redis_outage_drill_forms_pages_then_one_sweep_sends_everything_once(
     sweep.sweep(now=at(TODAY))
     assert send_pending_emails() == 0
     assert len(mail.outbox) == sent
+
+
+def test_a_failure_in_eager_mode_does_not_open_the_dispatch_breaker(monkeypatch, settings):
+    """Eager mode has no broker: a simulated outage in one test must not make the next test's
+    tasks silently skipped for 30 s."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    resilience.dispatch_breaker.reset()
+
+    def down(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(send_pending_emails, "apply_async", down)
+    assert enqueue(send_pending_emails) is False
+    assert not resilience.dispatch_breaker.is_open
+    monkeypatch.undo()
+    assert enqueue(send_pending_emails) is True
