@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from congress import access
+from congress.admin_files import PrivateFilesAdminMixin
 from congress.models import (
     CalendarDay,
     Congress,
@@ -210,7 +211,7 @@ class ObligationEventInline(admin.TabularInline):
         return False
 
 
-class ObligationDocumentInline(admin.TabularInline):
+class ObligationDocumentInline(PrivateFilesAdminMixin, admin.TabularInline):
     model = ObligationDocument
     extra = 0
     readonly_fields = ["submitted_by", "submitted_at"]

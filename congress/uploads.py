@@ -779,6 +779,8 @@ class PrivateFileSystemStorage(FileSystemStorage):
     The location is read when used, so tests that change ``PRIVATE_MEDIA_ROOT`` are obeyed.
     """
 
+    is_private = True  # no URL: congress.admin_files shows such files by name
+
     def __init__(self, **kwargs):
         kwargs["base_url"] = None
         super().__init__(**kwargs)

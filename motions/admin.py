@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from congress import uploads
+from congress.admin_files import PrivateFilesAdminMixin
 from congress.errors import DomainError
 from motions import forms as motion_forms
 from motions import services
@@ -87,7 +88,7 @@ class UpdateInline(admin.TabularInline):
         return False
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(PrivateFilesAdminMixin, admin.TabularInline):
     model = MotionAttachment
     extra = 0
     fields = ["title", "original_name", "uploaded_at"]
@@ -250,7 +251,7 @@ class PhotoAdminForm(forms.ModelForm):
         return photo
 
 
-class PhotoInline(admin.TabularInline):
+class PhotoInline(PrivateFilesAdminMixin, admin.TabularInline):
     model = UpdatePhoto
     form = PhotoAdminForm
     extra = 0
@@ -275,7 +276,7 @@ class VideoAdminForm(forms.ModelForm):
         return video
 
 
-class VideoInline(admin.TabularInline):
+class VideoInline(PrivateFilesAdminMixin, admin.TabularInline):
     model = UpdateVideo
     form = VideoAdminForm
     extra = 0

@@ -18,6 +18,8 @@ from django.utils.deconstruct import deconstructible
 class PrivateStorage(FileSystemStorage):
     """A file system storage rooted at PRIVATE_MEDIA_ROOT, read when used (tests change it)."""
 
+    is_private = True  # no URL: congress.admin_files shows such files by name
+
     def __init__(self, **kwargs):
         kwargs.setdefault("base_url", None)
         super().__init__(**kwargs)

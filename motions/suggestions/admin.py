@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from congress.admin_files import PrivateFilesAdminMixin
 from congress.errors import DomainError
 from motions.suggestions import services
 from motions.suggestions.forms import BulkAssignForm
@@ -36,7 +37,7 @@ class ProposerInline(admin.TabularInline):
     fields = ["deputy", "is_lead", "position"]
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(PrivateFilesAdminMixin, admin.TabularInline):
     model = Attachment
     extra = 0
     fields = ["title", "file", "uploaded_at"]
@@ -222,7 +223,7 @@ class ContactInline(admin.TabularInline):
         return False
 
 
-class ReplyInline(admin.StackedInline):
+class ReplyInline(PrivateFilesAdminMixin, admin.StackedInline):
     model = Reply
     extra = 0
     fields = [
