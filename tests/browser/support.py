@@ -146,14 +146,15 @@ class Journey:
 
     # --- watching -----------------------------------------------------------------------------
     def _watch(self, page) -> None:
-        page.on("console", self._on_console)
+        page.on("console", lambda msg: self._on_console(msg, page))
         page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
         page.on("requestfailed", self._on_request_failed)
         page.on("response", self._on_response)
 
-    def _on_console(self, msg) -> None:
+    def _on_console(self, msg, page=None) -> None:
         if msg.type == "error":
-            self.problems.append(f"console error on {msg.location.get('url')}: {msg.text}")
+            where = msg.location.get("url") or (page.url if page is not None else "")
+            self.problems.append(f"console error on {where}: {msg.text}")
 
     def _on_request_failed(self, request) -> None:
         failure = request.failure or ""
@@ -215,9 +216,13 @@ class Journey:
             # Evaluated through the DevTools protocol: no <script> element, so the Content
             # Security Policy does not apply to it.
             page.evaluate(self.axe_source + "\n;void 0")
+        # preload: false — axe's preload fetches the stylesheets and parses them in <style>
+        # elements of its own, which the Content Security Policy (rightly) refuses, and the
+        # journey would fail on axe's console errors. Only css-orientation-lock needs that
+        # CSSOM; our CSS has no orientation media query (test_phones checks the files).
         result = page.evaluate(
             """(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags},
-                 resultTypes: ['violations']}).then(r => r.violations)""",
+                 resultTypes: ['violations'], preload: false}).then(r => r.violations)""",
             AXE_TAGS,
         )
         self.axe_report.add(self.name, label, self.path(), width, result)

@@ -206,3 +206,14 @@ def test_portal_is_installable_as_a_web_app(journey, browser, chromium_path, tmp
     touch_image = Image.open(io.BytesIO(page.request.get(j.url(touch)).body()))
     assert touch_image.size == (180, 180) and touch_image.mode == "RGB"
     j.finish()
+
+
+def test_no_stylesheet_locks_the_orientation():
+    """WCAG 1.3.4: the portal works in portrait and landscape. axe's css-orientation-lock rule
+    cannot run under our CSP (see support.Journey.axe), so the stylesheets are read here."""
+    from django.conf import settings
+
+    sheets = [p for p in (settings.BASE_DIR / "static").rglob("*.css")]
+    assert sheets, "no stylesheet found: the check would check nothing"
+    locked = [str(p) for p in sheets if "orientation" in p.read_text(encoding="utf-8")]
+    assert not locked, f"stylesheets with an orientation media query: {locked}"
