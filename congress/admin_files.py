@@ -75,6 +75,10 @@ class PrivateFilesAdminMixin:
 
     def _readonly_private(self, request, obj) -> set[str]:
         private = self._private_names()
+        if not self.has_change_permission(request, obj):
+            # View-only: the admin turns every listed field read-only by name (bypassing
+            # get_readonly_fields), so the private ones are replaced in the field list.
+            return set(private)
         return {
             name
             for name in super().get_readonly_fields(request, obj)
@@ -83,10 +87,18 @@ class PrivateFilesAdminMixin:
 
     def get_readonly_fields(self, request, obj=None):
         private = self._private_names()
-        return [
+        fields = [
             _display(private[name]) if isinstance(name, str) and name in private else name
             for name in super().get_readonly_fields(request, obj)
         ]
+        # View-only: the display callables that get_fields puts in place of the private fields
+        # must be read-only too (the form factory then leaves them out).
+        fields += [
+            _display(private[name])
+            for name in sorted(self._readonly_private(request, obj))
+            if _display(private[name]) not in fields
+        ]
+        return fields
 
     def get_exclude(self, request, obj=None):
         # A read-only private field is shown by the callable above, never as a form field.

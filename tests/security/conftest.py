@@ -10,6 +10,27 @@ import pytest
 from django.db import transaction
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _keep_the_worlds_connection():
+    """The world is one transaction held open for the whole module. Django's request_finished
+    handler (close_old_connections) drops a connection that is inside a transaction: it fires
+    for requests sent to the WSGI app itself (Schemathesis) and when a streamed response (a
+    file download) is closed. The test client guards only its own non-streamed requests, and on
+    SQLite's in-memory test database a close is a no-op, so only PostgreSQL showed it. Here a
+    connection inside a transaction is kept; any other is handled as Django would."""
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    original = BaseDatabaseWrapper.close_if_unusable_or_obsolete
+
+    def close_unless_in_transaction(self):
+        if not self.in_atomic_block:
+            original(self)
+
+    BaseDatabaseWrapper.close_if_unusable_or_obsolete = close_unless_in_transaction
+    yield
+    BaseDatabaseWrapper.close_if_unusable_or_obsolete = original
+
+
 @pytest.fixture(scope="module")
 def world_media(tmp_path_factory):
     return tmp_path_factory.mktemp("media")

@@ -83,7 +83,8 @@ def fingerprint() -> tuple:
     sql = " UNION ALL ".join(f'SELECT {i}, COUNT(*) FROM "{t}"' for i, t in enumerate(tables))
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        return tuple(cursor.fetchall())
+        # UNION ALL promises no order (PostgreSQL may run the branches in parallel): sort.
+        return tuple(sorted(cursor.fetchall()))
 
 
 def outcome(response) -> str:
