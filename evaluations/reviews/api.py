@@ -208,7 +208,11 @@ class ReviewTopicViewSet(viewsets.ModelViewSet):
     )
     def rate(self, request, pk=None):
         """A standing committee member rates the handling-status report (once)."""
-        topic = ReviewTopic.objects.filter(pk=pk, state=TopicState.RATING).first()
+        topic = (
+            ReviewTopic.objects.filter(pk=pk, state=TopicState.RATING).first()
+            if str(pk).isdigit()  # "null" or any non-number is simply not found (was a 500)
+            else None
+        )
         if topic is None:
             raise exceptions.NotFound()
         data = ReviewRateInputSerializer(data=request.data)
