@@ -63,8 +63,8 @@ def _query_without_page(request) -> str:
 
 # --- Public -------------------------------------------------------------------------------------
 
-
-@cache_public_page(
+# What the public roster and station pages read (their cache is bumped when any of these change).
+ROSTER_MODELS = (
     "congress.Congress",
     "congress.Term",
     "congress.Meeting",
@@ -77,6 +77,9 @@ def _query_without_page(request) -> str:
     "deputies.ReceptionDay",
     "deputies.ReceptionDay_deputies",
 )
+
+
+@cache_public_page(*ROSTER_MODELS)
 @require_GET
 def deputy_list(request):
     form = DirectoryFilter(request.GET or None)
@@ -116,19 +119,7 @@ def deputy_detail(request, pk: int):
     return render(request, "deputies/deputy_detail.html", {"deputy": deputy, "page": duty})
 
 
-@cache_public_page(
-    "congress.Congress",
-    "congress.Term",
-    "congress.Meeting",
-    "congress.Unit",
-    "congress.Street",
-    "deputies.Deputy",
-    "deputies.Mandate",
-    "deputies.DeputyGroup",
-    "deputies.Station",
-    "deputies.ReceptionDay",
-    "deputies.ReceptionDay_deputies",
-)
+@cache_public_page(*ROSTER_MODELS)
 @require_GET
 def station_list(request):
     form = StationFilter(request.GET or None)
@@ -154,19 +145,7 @@ def station_list(request):
     )
 
 
-@cache_public_page(
-    "congress.Congress",
-    "congress.Term",
-    "congress.Meeting",
-    "congress.Unit",
-    "congress.Street",
-    "deputies.Deputy",
-    "deputies.Mandate",
-    "deputies.DeputyGroup",
-    "deputies.Station",
-    "deputies.ReceptionDay",
-    "deputies.ReceptionDay_deputies",
-)
+@cache_public_page(*ROSTER_MODELS)
 @require_GET
 def station_detail(request, pk: int):
     station = get_object_or_404(Station.objects.select_related("street"), pk=pk, is_active=True)
@@ -196,19 +175,7 @@ def station_ical(request, pk: int):
     return response
 
 
-@cache_public_page(
-    "congress.Congress",
-    "congress.Term",
-    "congress.Meeting",
-    "congress.Unit",
-    "congress.Street",
-    "deputies.Deputy",
-    "deputies.Mandate",
-    "deputies.DeputyGroup",
-    "deputies.Station",
-    "deputies.ReceptionDay",
-    "deputies.ReceptionDay_deputies",
-)
+@cache_public_page(*ROSTER_MODELS)
 @require_GET
 def reception_calendar(request):
     """Reception days of every station in the coming weeks, by date."""
