@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from congress.models import CongressLevel, Street, Term
@@ -59,7 +60,7 @@ class Station(models.Model):
         blank=True,
         help_text=_("The station's public office line."),
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("station", "description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
 
@@ -456,7 +457,7 @@ class TrainingCompletion(models.Model):
         related_name="training_completions",
         verbose_name=_("deputy"),
     )
-    completed_at = models.DateTimeField(_("completed"))
+    completed_at = models.DateTimeField(pgettext_lazy("time", "completed"))
 
     class Meta:
         verbose_name = _("training completion")

@@ -183,7 +183,7 @@ class Inspection(models.Model):
     title = models.CharField(_("title"), max_length=200)
     date = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=200, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(pgettext_lazy("inspection", "notes"), blank=True)
     deputies = models.ManyToManyField(
         "deputies.Deputy", related_name="evaluation_inspections", verbose_name=_("deputies")
     )
@@ -223,7 +223,7 @@ class Opinion(models.Model):
         verbose_name=_("deputy"),
     )
     station = models.CharField(_("station"), max_length=100, blank=True)
-    name = models.CharField(_("name"), max_length=50, blank=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50, blank=True)
     contact = models.CharField(_("contact"), max_length=100, blank=True)
     text = models.TextField(_("opinion"))
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
@@ -393,7 +393,7 @@ class CoverageRecord(models.Model):
     )
     term_number = models.PositiveSmallIntegerField(_("term (number)"))
     year = models.PositiveSmallIntegerField(_("year"))
-    topic = models.CharField(_("topic"), max_length=200, blank=True)
+    topic = models.CharField(pgettext_lazy("evaluation", "topic"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("coverage record")

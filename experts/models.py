@@ -45,7 +45,7 @@ class Expert(models.Model):
         related_name="expert",
         verbose_name=_("login"),
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     organisation = models.CharField(_("organisation"), max_length=100)
     title = models.CharField(pgettext_lazy("person", "title"), max_length=60, blank=True)
     fields = models.ManyToManyField(

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from congress.models.institution import Meeting, Unit
@@ -101,7 +102,7 @@ class Obligation(models.Model):
         related_name="supervised_obligations",
         verbose_name=_("supervising office"),
     )
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_at = models.DateTimeField(pgettext_lazy("time", "submitted"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -158,7 +159,7 @@ class ObligationDocument(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    submitted_at = models.DateTimeField(pgettext_lazy("time", "submitted"), default=timezone.now)
 
     class Meta:
         verbose_name = _("submitted document")
@@ -176,7 +177,7 @@ class ObligationEvent(models.Model):
         Obligation, on_delete=models.CASCADE, related_name="events", verbose_name=_("obligation")
     )
     kind = models.CharField(_("event"), max_length=30)
-    from_state = models.CharField(_("from"), max_length=20, blank=True)
+    from_state = models.CharField(pgettext_lazy("state", "from"), max_length=20, blank=True)
     to_state = models.CharField(_("to"), max_length=20, blank=True)
     old_due_date = models.DateField(_("old due date"), null=True, blank=True)
     new_due_date = models.DateField(_("new due date"), null=True, blank=True)

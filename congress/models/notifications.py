@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Notification(models.Model):
@@ -72,7 +73,7 @@ class Transition(models.Model):
     subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     subject_id = models.PositiveBigIntegerField()
     subject = GenericForeignKey("subject_type", "subject_id")
-    from_state = models.CharField(_("from"), max_length=40, blank=True)
+    from_state = models.CharField(pgettext_lazy("state", "from"), max_length=40, blank=True)
     to_state = models.CharField(_("to"), max_length=40)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

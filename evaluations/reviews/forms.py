@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from congress.forms import DateInput
 from congress.models import Meeting, MeetingKind
@@ -51,7 +52,9 @@ class IssueLetterForm(forms.Form):
 
 class RateForm(forms.Form):
     value = forms.ChoiceField(
-        label=_("Your rating"), choices=RatingValue.choices, widget=forms.RadioSelect
+        label=pgettext_lazy("ballot", "Your rating"),
+        choices=RatingValue.choices,
+        widget=forms.RadioSelect,
     )
 
 

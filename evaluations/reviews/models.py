@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from congress.models import REVIEWED_AGENCY_KINDS, Meeting, Term, Unit
@@ -154,7 +155,10 @@ class OpinionLetter(models.Model):
     """The review opinion letter (审议意见书) in its fixed formal layout."""
 
     topic = models.OneToOneField(
-        ReviewTopic, on_delete=models.CASCADE, related_name="letter", verbose_name=_("topic")
+        ReviewTopic,
+        on_delete=models.CASCADE,
+        related_name="letter",
+        verbose_name=pgettext_lazy("review", "topic"),
     )
     number = models.CharField(
         _("document number"), max_length=60, help_text=_("e.g. 海人常审〔2024〕3号")
@@ -202,7 +206,10 @@ class Rating(models.Model):
     """A committee member's rating of the handling-status report: one per member and topic."""
 
     topic = models.ForeignKey(
-        ReviewTopic, on_delete=models.CASCADE, related_name="ratings", verbose_name=_("topic")
+        ReviewTopic,
+        on_delete=models.CASCADE,
+        related_name="ratings",
+        verbose_name=pgettext_lazy("review", "topic"),
     )
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -210,12 +217,14 @@ class Rating(models.Model):
         related_name="review_ratings",
         verbose_name=_("committee member"),
     )
-    value = models.CharField(_("rating"), max_length=20, choices=RatingValue.choices)
-    rated_at = models.DateTimeField(_("rated"))
+    value = models.CharField(
+        pgettext_lazy("ballot", "rating"), max_length=20, choices=RatingValue.choices
+    )
+    rated_at = models.DateTimeField(pgettext_lazy("ballot", "rated"))
 
     class Meta:
-        verbose_name = _("rating")
-        verbose_name_plural = _("ratings")
+        verbose_name = pgettext_lazy("ballot", "rating")
+        verbose_name_plural = pgettext_lazy("ballot", "ratings")
         constraints = [
             models.UniqueConstraint(fields=["topic", "member"], name="one_rating_per_member")
         ]

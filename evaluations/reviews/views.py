@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from congress import deadlines
@@ -319,7 +320,7 @@ def rate(request, pk: int):
         "rate",
         RateForm(request.POST),
         lambda d: services.rate(topic, actor=request.user, value=d["value"]),
-        _("Thank you: your rating was recorded."),
+        pgettext("ballot", "Thank you: your rating was recorded."),
     )
 
 

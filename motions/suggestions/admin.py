@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from congress.admin_files import PrivateFilesAdminMixin
@@ -98,7 +98,7 @@ class SuggestionAdmin(SimpleHistoryAdmin):
             {"fields": ["is_key", "supervising_leader", "supervising_office"]},
         ),
         (_("Publication"), {"fields": ["is_published"]}),
-        (_("Source"), {"fields": ["source_type", "source_id", "filed_by"]}),
+        (pgettext_lazy("origin", "Source"), {"fields": ["source_type", "source_id", "filed_by"]}),
     ]
     actions = ["assign_units", "merge_into_first", "publish", "unpublish"]
 
@@ -268,7 +268,7 @@ class AssignmentAdmin(SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.display(description=_("due date"))
+    @admin.display(description=pgettext_lazy("reply", "due date"))
     def due_date(self, obj):
         return obj.obligation.due_date if obj.obligation_id else None
 

@@ -116,7 +116,9 @@ class Suggestion(models.Model):
     )
     filed_at = models.DateTimeField(_("filed"), default=timezone.now)
     assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    closed_at = models.DateTimeField(
+        pgettext_lazy("handling time", "completed"), null=True, blank=True
+    )
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -260,7 +262,7 @@ class AssignmentState(models.TextChoices):
     HANDLING = "handling", _("being handled")
     REPLIED = "replied", _("replied, awaiting rating")
     REHANDLING = "rehandling", _("being handled again")
-    DONE = "done", _("completed")
+    DONE = "done", pgettext_lazy("handling", "completed")
     RETURNED = "returned", _("returned for reassignment")
     WITHDRAWN = "withdrawn", _("withdrawn by staff")
 
@@ -293,7 +295,7 @@ class Assignment(models.Model):
         Unit,
         on_delete=models.PROTECT,
         related_name="suggestion_assignments",
-        verbose_name=_("unit"),
+        verbose_name=pgettext_lazy("handling", "unit"),
     )
     role = models.CharField(
         pgettext_lazy("assignment", "role"), max_length=10, choices=AssignmentRole.choices
@@ -382,7 +384,7 @@ class Contact(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    recorded_at = models.DateTimeField(pgettext_lazy("time", "recorded"), default=timezone.now)
 
     class Meta:
         verbose_name = _("contact with deputies")
@@ -424,8 +426,8 @@ class Reply(models.Model):
         related_name="+",
         verbose_name=_("obligation"),
     )
-    due_date = models.DateField(_("due date"))
-    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    due_date = models.DateField(pgettext_lazy("reply", "due date"))
+    submitted_at = models.DateTimeField(pgettext_lazy("time", "submitted"), default=timezone.now)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -498,7 +500,7 @@ class FollowUp(models.Model):
     reported_at = models.DateTimeField(_("reported"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("follow-up")
+        verbose_name = pgettext_lazy("suggestion", "follow-up")
         verbose_name_plural = _("follow-ups")
 
     def __str__(self) -> str:
@@ -548,7 +550,10 @@ class BureauVisit(models.Model):
     """A bureau's visit to a deputies' home or liaison station (委办局进"家""站")."""
 
     unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="station_visits", verbose_name=_("unit")
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="station_visits",
+        verbose_name=pgettext_lazy("handling", "unit"),
     )
     station = models.ForeignKey(
         "deputies.Station",

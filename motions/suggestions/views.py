@@ -458,7 +458,7 @@ def staff_scores_xlsx(request):
     ws.title = f"{year}"
     header = [
         _("Rank"),
-        _("Unit"),
+        pgettext("handling", "Unit"),
         _("Assignments"),
         _("Replies"),
         _("On time"),
