@@ -20,12 +20,22 @@ Design (docs/performance.md, "Caching and conditional GET"):
   cache; only 200 responses that set no cookie and do not say private/no-store are stored (and
   only when the request carried no session data the page could depend on). Logged-in users always
   get a freshly rendered page.
-- CSRF: the page's forms (the language switch) carry a token bound to the visitor's CSRF cookie.
-  The stored copy has a placeholder instead of the token; serving it puts in a fresh token for
-  the visitor (`get_token`, which also makes the CSRF middleware set the cookie), so a cached
-  page never carries another visitor's token.
-- Conditional GET: the ETag is the page fingerprint plus a keyed hash of the visitor's CSRF
-  secret (so a copy whose token no longer matches the cookie is not revalidated); Last-Modified
+- Cache hits are served by `PublicPageCacheMiddleware`, high in the middleware stack (after the
+  security, CSP and static-file middleware, before sessions): for a request without a session
+  or messages cookie it resolves the view, computes the same address and fingerprint as the
+  decorator and answers from the stored copy, so a hit costs one cache round trip and none of
+  the session, locale, CSRF, authentication or view machinery. Whatever it cannot serve (a
+  logged-in visitor, a page with a per-visitor token, a stale or missing copy) goes down the
+  stack to the decorator, which renders and stores.
+- CSRF: the public pages' only form for anonymous visitors, the language switch, needs no token
+  (`set_language` is CSRF-exempt: a forged request can only change the visitor's language), so
+  their stored copies are the same for every visitor. A page that does carry a token (a form
+  posting data) is stored with a placeholder instead of the token; serving it puts in a fresh
+  token for the visitor (`get_token`, which also makes the CSRF middleware set the cookie), so a
+  cached page never carries another visitor's token; such pages are served by the decorator.
+- Conditional GET: the ETag is the page fingerprint (plus, for a page with a per-visitor token, a
+  keyed hash of the visitor's CSRF secret, so a copy whose token no longer matches the cookie is
+  not revalidated); Last-Modified
   is the latest change time of the declared models (and midnight, for pages keyed by the date).
   A matching If-None-Match / If-Modified-Since answers 304 after reading only the versions from
   the cache: no database query, no template.
@@ -53,11 +63,12 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.crypto import salted_hmac
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_etags
 
 logger = logging.getLogger(__name__)
 
@@ -333,63 +344,45 @@ def cache_public_page(*models: str, daily: bool = True) -> Callable:
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not enabled() or not _cacheable_request(request):
                 return view(request, *args, **kwargs)
-            today = timezone.localdate() if spec.daily else None
-            address = "|".join(
-                [
-                    request.path,
-                    request.META.get("QUERY_STRING", ""),
-                    translation.get_language() or "",
-                    today.isoformat() if today else "",
-                ]
-            )
-            # One entry per address: the newest rendering, with the fingerprint it was stored
-            # under. Versions and page come back in one round trip; the copy is served only if
-            # its fingerprint is the one the current versions give (never stale).
-            key = PAGE_PREFIX + hashlib.sha256(address.encode()).hexdigest()[:32]
-            found = _lookup(spec.labels, key)
-            if found is None or _degraded():
+            state = _state(request, spec, translation.get_language() or "")
+            if state is None:
                 return view(request, *args, **kwargs)
-            numbers, changed_at, stored = found
-            if today is not None:
-                midnight = dt.datetime.combine(
-                    today, dt.time.min, tzinfo=timezone.get_current_timezone()
-                )
-                changed_at = max(changed_at, midnight.timestamp())
-            fingerprint = hashlib.sha256(
-                (address + "|" + ",".join(map(str, numbers))).encode()
-            ).hexdigest()[:32]
-            # Last-Modified only once the change is at least a second old: a client that got
-            # the page in the second of a change must not revalidate a later change of that
-            # same second by date.
-            last_modified = math.floor(changed_at) if changed_at < math.floor(time.time()) else None
-
+            key, fingerprint, last_modified, stored = state
+            # The stored copy says whether the page carries a per-visitor token (and so whether
+            # the ETag names the visitor's CSRF secret); without a current copy, the visitor's
+            # If-None-Match does: a copy of the current fingerprint without a token is current.
+            per_visitor = stored[3] if stored is not None else not _holds_shared(request, fingerprint)
             conditional = get_conditional_response(
                 request,
-                etag=f'"{fingerprint}-{_csrf_tag(request)}"',
+                etag=_etag(request, fingerprint, per_visitor),
                 last_modified=last_modified,
             )
             if conditional is not None:
-                return _finish(conditional, request, fingerprint, last_modified)
+                return _finish(conditional, request, fingerprint, last_modified, per_visitor)
 
-            if isinstance(stored, tuple) and len(stored) == 3 and stored[0] == fingerprint:
-                _, content, content_type = stored
-                token = get_token(request).encode()
-                response = HttpResponse(
-                    content.replace(CSRF_PLACEHOLDER, token), content_type=content_type
-                )
+            if stored is not None:
+                content, content_type = stored[1], stored[2]
+                if per_visitor:
+                    content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+                response = HttpResponse(content, content_type=content_type)
                 response["X-Page-Cache"] = "hit"
-                return _finish(response, request, fingerprint, last_modified)
+                return _finish(response, request, fingerprint, last_modified, per_visitor)
 
             response = view(request, *args, **kwargs)
             if not _storable(request, response):
                 return response
             content = _CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+            per_visitor = CSRF_PLACEHOLDER in content
             try:
-                cache.set(key, (fingerprint, content, response["Content-Type"]), cache_seconds())
+                cache.set(
+                    key,
+                    (fingerprint, content, response["Content-Type"], per_visitor),
+                    cache_seconds(),
+                )
             except Exception:
                 logger.warning("page cache: could not store %s", key, exc_info=True)
             response["X-Page-Cache"] = "miss"
-            return _finish(response, request, fingerprint, last_modified)
+            return _finish(response, request, fingerprint, last_modified, per_visitor)
 
         wrapper.page_spec = spec
         return wrapper
@@ -401,11 +394,67 @@ def cache_seconds() -> int:
     return int(getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 600))
 
 
+def _state(
+    request: HttpRequest, spec: PageSpec, language: str
+) -> tuple[str, str, int | None, tuple | None] | None:
+    """The page's cache key, fingerprint, Last-Modified and current stored copy (or None).
+
+    One cache round trip. None when the cache cannot be used (outage, degraded): render.
+    """
+    today = timezone.localdate() if spec.daily else None
+    address = "|".join(
+        [
+            request.path,
+            request.META.get("QUERY_STRING", ""),
+            language,
+            today.isoformat() if today else "",
+        ]
+    )
+    # One entry per address: the newest rendering, with the fingerprint it was stored under.
+    # Versions and page come back in one round trip; the copy is served only if its fingerprint
+    # is the one the current versions give (never stale).
+    key = PAGE_PREFIX + hashlib.sha256(address.encode()).hexdigest()[:32]
+    found = _lookup(spec.labels, key)
+    if found is None or _degraded():
+        return None
+    numbers, changed_at, stored = found
+    if today is not None:
+        midnight = dt.datetime.combine(today, dt.time.min, tzinfo=timezone.get_current_timezone())
+        changed_at = max(changed_at, midnight.timestamp())
+    fingerprint = hashlib.sha256((address + "|" + ",".join(map(str, numbers))).encode()).hexdigest()[
+        :32
+    ]
+    # Last-Modified only once the change is at least a second old: a client that got the page
+    # in the second of a change must not revalidate a later change of that same second by date.
+    last_modified = math.floor(changed_at) if changed_at < math.floor(time.time()) else None
+    # (fingerprint, content, content type, per-visitor token?); older shapes are not served.
+    current = isinstance(stored, tuple) and len(stored) == 4 and stored[0] == fingerprint
+    return key, fingerprint, last_modified, stored if current else None
+
+
+def _holds_shared(request: HttpRequest, fingerprint: str) -> bool:
+    """Whether the visitor revalidates a copy of this fingerprint served without a token."""
+    header = request.META.get("HTTP_IF_NONE_MATCH")
+    if not header:
+        return False
+    shared = f'"{fingerprint}"'
+    return any(tag.removeprefix("W/") == shared for tag in parse_etags(header))
+
+
+def _etag(request: HttpRequest, fingerprint: str, per_visitor: bool) -> str:
+    return f'"{fingerprint}-{_csrf_tag(request)}"' if per_visitor else f'"{fingerprint}"'
+
+
 def _finish(
-    response: HttpResponse, request: HttpRequest, fingerprint: str, last_modified: int | None
+    response: HttpResponse,
+    request: HttpRequest,
+    fingerprint: str,
+    last_modified: int | None,
+    per_visitor: bool,
 ) -> HttpResponse:
-    # The tag of the CSRF secret the response goes out with (get_token may just have made one).
-    response["ETag"] = f'"{fingerprint}-{_csrf_tag(request)}"'
+    # With a per-visitor token: the tag of the CSRF secret the response goes out with (get_token
+    # may just have made one).
+    response["ETag"] = _etag(request, fingerprint, per_visitor)
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified)
     # Browsers keep the copy but revalidate it every time (a 304 costs no query); the copy
@@ -413,3 +462,64 @@ def _finish(
     patch_cache_control(response, private=True, no_cache=True)
     patch_vary_headers(response, ("Cookie", "Accept-Language"))
     return response
+
+
+# --- Hits, high in the middleware stack ----------------------------------------------------------
+
+
+class PublicPageCacheMiddleware:
+    """Serve current cached copies of public pages before sessions, locale, CSRF and auth run.
+
+    Place it after SecurityMiddleware, CSPMiddleware, XFrameOptionsMiddleware and WhiteNoise (their
+    headers apply to hits too) and before SessionMiddleware. It answers only what the decorator
+    would answer the same way: a GET/HEAD of a `cache_public_page` view, from a visitor with no
+    session, no pending messages and no credentials (so certainly anonymous, with nothing the
+    page could show for them alone), when the stored copy is current and carries no per-visitor
+    token. Everything else goes down the stack unchanged.
+    """
+
+    def __init__(self, get_response: Callable) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.serve(request)
+        return response if response is not None else self.get_response(request)
+
+    def serve(self, request: HttpRequest) -> HttpResponse | None:
+        if request.method not in ("GET", "HEAD") or not enabled():
+            return None
+        cookies = request.COOKIES
+        if (
+            settings.SESSION_COOKIE_NAME in cookies
+            or getattr(settings, "MESSAGES_COOKIE_NAME", "messages") in cookies
+            or "HTTP_AUTHORIZATION" in request.META
+        ):
+            return None
+        try:
+            match = resolve(request.path_info, getattr(request, "urlconf", None))
+        except Resolver404:
+            return None
+        spec = getattr(match.func, "page_spec", None)
+        if spec is None:
+            return None
+        language = translation.get_language_from_request(request)
+        state = _state(request, spec, language)
+        if state is None:
+            return None
+        _key, fingerprint, last_modified, stored = state
+        if stored is None and not _holds_shared(request, fingerprint):
+            return None  # nothing current: the decorator renders and stores
+        if stored is not None and stored[3]:
+            return None  # a per-visitor token: the decorator's work
+        response = get_conditional_response(
+            request, etag=f'"{fingerprint}"', last_modified=last_modified
+        )
+        if response is None:
+            if stored is None:
+                return None
+            response = HttpResponse(stored[1], content_type=stored[2])
+            response["X-Page-Cache"] = "hit"
+        _finish(response, request, fingerprint, last_modified, False)
+        # What LocaleMiddleware, further down, would have added.
+        response.headers.setdefault("Content-Language", language)
+        return response

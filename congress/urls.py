@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -75,7 +77,9 @@ urlpatterns = [
     path("", include(public_patterns)),
     path("portal/", include(portal_patterns)),
     path("healthz", views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # CSRF-exempt: a forged request can only change the visitor's language, and without a token
+    # the public pages are the same for every visitor (congress/caching.py serves them early).
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     # Password, then the second factor (congress/mfa.py) for staff and whoever turned it on.
     path("accounts/login/", views_mfa.LoginView.as_view(), name="login"),
     path("accounts/mfa/", views_mfa.setup, name="mfa_setup"),

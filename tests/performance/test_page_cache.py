@@ -176,28 +176,42 @@ def test_a_logged_in_user_never_gets_the_anonymous_copy(client, motion, deputy):
     assert reverse("logout") not in anonymous.content.decode()
 
 
-def test_a_cached_page_carries_the_visitors_own_csrf_token(motion):
+def test_public_pages_carry_no_token_and_the_language_switch_needs_none(motion):
+    """The same copy for every visitor: no CSRF token, no cookie; switching language still works."""
     url = reverse("motions:public_list")
+    Client().get(url)
+    visitor = Client(enforce_csrf_checks=True)
+    response = visitor.get(url)
+    assert response["X-Page-Cache"] == "hit"
+    assert b"csrfmiddlewaretoken" not in response.content and b"\x00" not in response.content
+    assert "csrftoken" not in response.cookies
+    switched = visitor.post(reverse("set_language"), {"language": "en", "next": url})
+    assert switched.status_code == 302 and switched.cookies["django_language"].value == "en"
+    assert '<html lang="en">' in visitor.get(url).content.decode()
+
+
+@pytest.mark.urls("tests.performance.csrf_page_urls")
+def test_a_cached_page_with_a_form_carries_the_visitors_own_csrf_token(motion):
+    url = reverse("cache_test_form")
     first = Client(enforce_csrf_checks=True)
-    first.get(url)
+    assert first.get(url)["X-Page-Cache"] == "miss"
     second = Client(enforce_csrf_checks=True)
     response = second.get(url)
     assert response["X-Page-Cache"] == "hit"
     assert b"\x00" not in response.content
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())[1]
     assert second.cookies["csrftoken"].value  # the CSRF middleware set the visitor's cookie
-    # The language switch on the cached page works for this visitor …
-    switched = second.post(
-        reverse("set_language"), {"language": "en", "next": url, "csrfmiddlewaretoken": token}
-    )
-    assert switched.status_code == 302
+    # The token works for this visitor …
+    posted = second.post(url, {"language": "en", "csrfmiddlewaretoken": token})
+    assert posted.status_code == 405  # past the CSRF check: the page itself takes no POST
     # … and a token taken from another visitor's copy would not.
     third = Client(enforce_csrf_checks=True)
     third.get(url)
-    refused = third.post(
-        reverse("set_language"), {"language": "en", "next": url, "csrfmiddlewaretoken": token}
-    )
-    assert refused.status_code == 403
+    assert third.post(url, {"language": "en", "csrfmiddlewaretoken": token}).status_code == 403
+    # Its ETag names the visitor's CSRF secret: another visitor's does not match.
+    etag = second.get(url)["ETag"]
+    assert third.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
+    assert second.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
 
 
 def test_pages_with_messages_are_neither_served_from_nor_stored_in_the_cache(client, motion):
@@ -282,13 +296,13 @@ def test_a_304_only_while_nothing_changed(client, motion, unit, committee_staff,
     assert response["ETag"] != etag
 
 
-def test_another_visitors_etag_does_not_match(client, motion):
-    """The ETag includes the visitor's CSRF secret: a copy with another token is not reused."""
+def test_visitors_share_the_etag_of_a_page_without_a_token(client, motion):
+    """The copy is the same for everybody, so is its ETag: another visitor may revalidate it."""
     url = motion.get_absolute_url()
     etag = client.get(url)["ETag"]
     other = Client()
-    other.get(url)  # gets its own CSRF cookie
-    assert other.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
+    assert other.get(url)["ETag"] == etag
+    assert other.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
 
 
 def test_if_modified_since_answers_304_and_a_later_change_200(
@@ -436,3 +450,79 @@ def test_the_redis_cache_reuses_one_client_per_pool():
     client = backend._cache.get_client()
     assert backend._cache.get_client("any") is client
     assert client.connection_pool is backend._cache._get_connection_pool(False)
+
+
+# --- Hits served high in the middleware stack ------------------------------------------------------
+
+
+@pytest.fixture
+def early(monkeypatch):
+    """Records what PublicPageCacheMiddleware answered: a response (served early) or None."""
+    answers = []
+    original = caching.PublicPageCacheMiddleware.serve
+
+    def serve(self, request):
+        answer = original(self, request)
+        answers.append(answer)
+        return answer
+
+    monkeypatch.setattr(caching.PublicPageCacheMiddleware, "serve", serve)
+    return answers
+
+
+def test_a_hit_is_served_before_sessions_with_the_headers_of_the_whole_stack(
+    client, motion, early, django_assert_num_queries
+):
+    url = motion.get_absolute_url()
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert early == [None]  # nothing stored yet: down the stack to the decorator
+    uncached = client.get(url, HTTP_X_NO_CACHE_TEST="1")
+    with django_assert_num_queries(0):
+        hit = client.get(url)
+    assert early[-1] is hit and hit["X-Page-Cache"] == "hit"
+    assert hit.content == uncached.content
+    # The middleware above it and the headers of the layers it skips.
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options"):
+        assert hit[header] == uncached[header]
+    assert hit["Content-Language"] == "zh-hans"
+    assert {"Cookie", "Accept-Language"} <= {v.strip() for v in hit["Vary"].split(",")}
+    assert "csrftoken" not in hit.cookies and "sessionid" not in hit.cookies
+    # A conditional GET is answered there too.
+    assert client.get(url, HTTP_IF_NONE_MATCH=hit["ETag"]).status_code == 304
+    assert early[-1] is not None and early[-1].status_code == 304
+
+
+def test_english_visitors_get_the_english_copy_early(client, motion, early):
+    url = reverse("motions:public_list")
+    client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert early[-1] is response and response["Content-Language"] == "en"
+    assert '<html lang="en">' in response.content.decode()
+    chinese = client.get(url)  # no Accept-Language: the default language's own copy
+    assert '<html lang="zh-hans">' in chinese.content.decode()
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"HTTP_COOKIE": "sessionid=abc"},
+        {"HTTP_COOKIE": "messages=abc"},
+        {"HTTP_AUTHORIZATION": "Token abc"},
+    ],
+    ids=["session", "messages", "credentials"],
+)
+def test_visitors_who_may_not_be_anonymous_go_down_the_stack(client, motion, early, extra):
+    url = motion.get_absolute_url()
+    client.get(url)
+    client.get(url)
+    assert early[-1] is not None
+    Client().get(url, **extra)
+    assert early[-1] is None
+
+
+def test_pages_that_are_not_cached_and_unknown_paths_go_down_the_stack(client, early):
+    for url in (reverse("login"), "/no-such-page/", "/api/motions/"):
+        client.get(url)
+        assert early[-1] is None
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert early[-1] is None
