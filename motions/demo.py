@@ -29,6 +29,7 @@ import io
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -351,6 +352,14 @@ def report(
         cast.on(accepted, accept)
 
 
+DEMO_ASSETS = Path(__file__).resolve().parent / "demo_assets"
+
+
+def demo_video(name: str) -> ContentFile:
+    """A small real MP4 of demo_assets/ (H.264, see its README), as an upload would give it."""
+    return ContentFile((DEMO_ASSETS / name).read_bytes(), name=name)
+
+
 def update(
     cast,
     motion,
@@ -364,6 +373,7 @@ def update(
     unit_user: str | None = None,
     photos: int = 0,
     video_url: str = "",
+    video: str = "",
     participants: int = 0,
     publish_after: int | None = 1,
     picture: str = "road",
@@ -391,6 +401,8 @@ def update(
             proposed_progress=progress,
             video_url=video_url,
             photos=[scene(seed + i, kind=picture) for i in range(photos)],
+            video=demo_video(video) if video else None,
+            video_caption=title if video else "",
             participants=people,
             publish=not by_unit,
             now=when,
@@ -645,7 +657,12 @@ def _roads(cast: Cast, today: dt.date) -> None:
             "议案督办vlog第四期：三年变化看北区",
             "回顾议案办理三年来北区路网、公交和配套设施的变化，代表评议办理成效。",
             95,
-            {"photos": 1, "participants": 16, "video_url": vlog.format("2024-01")},
+            {
+                "photos": 1,
+                "participants": 16,
+                "video_url": vlog.format("2024-01"),
+                "video": "vlog-sample.mp4",
+            },
         ),
         (
             d(2025, 2, 10),

@@ -107,7 +107,13 @@ def _free_port() -> int:
 
 def _seed_key() -> str:
     digest = hashlib.sha256(time.strftime("%Y-%m-%d").encode())
-    patterns = ["*/migrations/*.py", "*/*/migrations/*.py", "*/demo.py", "*/*/demo.py"]
+    patterns = [
+        "*/migrations/*.py",
+        "*/*/migrations/*.py",
+        "*/demo.py",
+        "*/*/demo.py",
+        "*/demo_assets/*",  # files the demo attaches (motions' sample video)
+    ]
     for pattern in patterns:
         for path in sorted(ROOT.glob(pattern)):
             if ".venv" in path.parts:
