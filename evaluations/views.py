@@ -22,45 +22,8 @@ from evaluations.models import OPINION_STATES, Item, OpinionSource, Vote
 RATE_LIMIT = 5  # public opinions per IP address
 RATE_WINDOW = 60 * 60  # per hour
 
-CHART_BAR_HEIGHT = 28
-CHART_LABEL_WIDTH = 180
-CHART_WIDTH = 560
-
-
-def chart_rows(items) -> dict:
-    """Geometry of the server-rendered SVG bar chart of satisfaction rates (or scores)."""
-    bars = []
-    scale = CHART_WIDTH - CHART_LABEL_WIDTH - 70
-    for item in items:
-        vote = getattr(item, "vote", None)
-        value = None
-        if vote is not None and vote.is_closed and item.published_at:
-            value = vote.satisfaction_rate if vote.satisfaction_rate is not None else vote.score
-        if value is None:
-            continue
-        width = int(float(value) * scale / 100)
-        y = len(bars) * CHART_BAR_HEIGHT
-        bars.append(
-            {
-                "label": item.unit.short_name or item.unit.name,
-                "value": value,
-                "y": y,
-                "text_y": y + CHART_BAR_HEIGHT // 2 + 5,
-                "bar_y": y + 4,
-                "width": max(width, 1),
-                "value_x": CHART_LABEL_WIDTH + max(width, 1) + 6,
-            }
-        )
-    return {
-        "bars": bars,
-        "height": max(len(bars), 1) * CHART_BAR_HEIGHT,
-        "width": CHART_WIDTH,
-        "label_width": CHART_LABEL_WIDTH,
-        "bar_height": CHART_BAR_HEIGHT - 8,
-    }
-
-
-@cache_public_page(
+# What the public results and item pages read (their cache is bumped when any of these change).
+RESULT_MODELS = (
     "congress.Congress",
     "congress.Term",
     "congress.Meeting",
@@ -70,6 +33,42 @@ def chart_rows(items) -> dict:
     "evaluations.Vote",
     "evaluations.Tally",
 )
+
+
+def chart_rows(items) -> dict:
+    """The bars of the results chart (an HTML bar list): label, value, bar length in percent.
+
+    A satisfaction rate is a percentage; a score (evaluations without a rate) is out of 100 too.
+    """
+    bars = []
+    for item in items:
+        vote = getattr(item, "vote", None)
+        if vote is None or not vote.is_closed or not item.published_at:
+            continue
+        is_rate = vote.satisfaction_rate is not None
+        value = vote.satisfaction_rate if is_rate else vote.score
+        if value is None:
+            continue
+        bars.append(
+            {
+                "label": item.unit.short_name or item.unit.name,
+                "value": value,
+                "is_rate": is_rate,
+                "percent": max(0, min(100, round(float(value)))),
+            }
+        )
+    return {"bars": bars}
+
+
+def _published_item(pk: int) -> Item:
+    """An item of a published campaign (with its unit and campaign), else 404."""
+    return get_object_or_404(
+        Item.objects.filter(campaign__is_published=True).select_related("unit", "campaign"),
+        pk=pk,
+    )
+
+
+@cache_public_page(*RESULT_MODELS)
 @require_GET
 def public_results(request):
     """Results per year. Queries: years (1), items with unit and vote (1)."""
@@ -96,22 +95,10 @@ def public_results(request):
     )
 
 
-@cache_public_page(
-    "congress.Congress",
-    "congress.Term",
-    "congress.Meeting",
-    "congress.Unit",
-    "evaluations.Campaign",
-    "evaluations.Item",
-    "evaluations.Vote",
-    "evaluations.Tally",
-)
+@cache_public_page(*RESULT_MODELS)
 @require_GET
 def public_item(request, pk: int):
-    item = get_object_or_404(
-        Item.objects.filter(campaign__is_published=True).select_related("unit", "campaign"),
-        pk=pk,
-    )
+    item = _published_item(pk)
     vote = Vote.objects.filter(item=item).first()
     return render(
         request,
@@ -124,35 +111,31 @@ def public_item(request, pk: int):
     )
 
 
-@cache_public_page(
-    "congress.Congress",
-    "congress.Term",
-    "congress.Meeting",
-    "congress.Unit",
-    "evaluations.Campaign",
-    "evaluations.Item",
-    "evaluations.Vote",
-    "evaluations.Tally",
-    "evaluations.CoverageRecord",
-)
+@cache_public_page(*RESULT_MODELS, "evaluations.CoverageRecord")
 @require_GET
 def public_coverage(request):
     """Coverage (全覆盖) of the departments in a term. Queries: terms (2), coverage (3)."""
+    return _coverage_page(request, "evaluations/coverage.html", staff_view=False)
+
+
+def _coverage_page(request, template: str, *, staff_view: bool):
+    """Coverage of the departments in the term asked for (?term=), else the current one, else the
+    latest; staff also see campaigns not yet published."""
     terms = queries.coverage_terms()
     number = request.GET.get("term")
     number = int(number) if number and number.isdigit() else queries.current_term_number()
     if number is None or number not in terms:
         number = terms[0] if terms else None
-    rows = queries.coverage(number, public=True) if number else []
+    rows = queries.coverage(number, public=not staff_view) if number else []
     return render(
         request,
-        "evaluations/coverage.html",
+        template,
         {
             "terms": terms,
             "term_number": number,
             "rows": rows,
             "covered": sum(1 for r in rows if r.covered),
-            "staff_view": False,
+            "staff_view": staff_view,
         },
     )
 
@@ -175,10 +158,7 @@ def _rate_limited(request) -> bool:
 
 @require_http_methods(["GET", "POST"])
 def public_opinion(request, pk: int):
-    item = get_object_or_404(
-        Item.objects.filter(campaign__is_published=True).select_related("unit", "campaign"),
-        pk=pk,
-    )
+    item = _published_item(pk)
     if item.state not in OPINION_STATES:
         messages.info(request, _("Opinions on this item are not being gathered now."))
         return redirect("evaluations:public_item", pk=item.pk)
@@ -216,6 +196,19 @@ def public_opinion(request, pk: int):
 # --- Portal -----------------------------------------------------------------------------------
 
 
+def _ballots(votes, submitted: BallotForm | None = None) -> list[tuple[Vote, BallotForm]]:
+    """Each open vote with its ballot form; a submitted form (with its errors and what was typed)
+    stands for its own vote, the others get empty forms. A form's prefix names its vote."""
+    ballots = []
+    for vote in votes:
+        prefix = f"v{vote.pk}"
+        if submitted is not None and submitted.prefix == prefix:
+            ballots.append((vote, submitted))
+        else:
+            ballots.append((vote, BallotForm(method=vote.method, prefix=prefix)))
+    return ballots
+
+
 @login_required
 @require_GET
 def portal_ballots(request):
@@ -227,7 +220,7 @@ def portal_ballots(request):
         "evaluations/portal_ballots.html",
         {
             "deputy": deputy,
-            "ballots": [(v, BallotForm(method=v.method, prefix=f"v{v.pk}")) for v in votes],
+            "ballots": _ballots(votes),
         },
     )
 
@@ -255,10 +248,7 @@ def portal_cast(request, pk: int):
             )
         return redirect("evaluations:portal_ballots")
     votes = list(queries.open_votes_for(deputy))
-    ballots = [
-        (v, form if v.pk == vote.pk else BallotForm(method=v.method, prefix=f"v{v.pk}"))
-        for v in votes
-    ]
+    ballots = _ballots(votes, submitted=form)
     return render(
         request,
         "evaluations/portal_ballots.html",
@@ -333,20 +323,4 @@ def portal_coverage(request):
     """The staff dashboard of coverage (全覆盖)."""
     if not actor_for(request.user).is_staff_member:
         raise PermissionDenied
-    terms = queries.coverage_terms()
-    number = request.GET.get("term")
-    number = int(number) if number and number.isdigit() else queries.current_term_number()
-    if number is None or number not in terms:
-        number = terms[0] if terms else None
-    rows = queries.coverage(number) if number else []
-    return render(
-        request,
-        "evaluations/portal_coverage.html",
-        {
-            "terms": terms,
-            "term_number": number,
-            "rows": rows,
-            "covered": sum(1 for r in rows if r.covered),
-            "staff_view": True,
-        },
-    )
+    return _coverage_page(request, "evaluations/portal_coverage.html", staff_view=True)
