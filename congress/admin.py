@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from congress import access
+from congress import access, admin_otp
 from congress.admin_files import PrivateFilesAdminMixin
 from congress.models import (
     CalendarDay,
@@ -381,3 +381,7 @@ class PersonalDataErasureAdmin(_ReadOnlyAdmin):
     list_display = ["at", "kind", "content_type", "object_id", "fields", "reason", "by"]
     list_filter = ["reason", "kind"]
     date_hierarchy = "at"
+
+
+# django-otp's TOTP device admin, with its config/QR code pages answering 404 for a missing device.
+admin_otp.register(admin.site)
