@@ -485,7 +485,6 @@ def return_assignment(
     reassign. Allowed only before it has replied. The reply obligation is waived; when no unit owing
     a reply is left the suggestion goes back to triage. Errors: `reason_required`, `bad_transition`.
     """
-    from congress import deadlines
     from congress.notifications import notify
 
     now = _now(now)
@@ -493,26 +492,16 @@ def return_assignment(
         raise InvalidInput(
             "reason_required", _("Give the reasons for returning the assignment."), field="reason"
         )
-    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
-    ensure_transition(
-        ASSIGNMENT_TRANSITIONS,
-        assignment.state,
+    assignment = _take_unit_off(
+        assignment,
         AssignmentState.RETURNED,
-        SuggestionError,
         _("Only an assignment not yet replied to can be returned."),
+        actor=actor,
+        reason=reason,
+        waive_reason=reason.strip(),
+        now=now,
     )
-    old = assignment.state
-    assignment.state = AssignmentState.RETURNED
-    assignment.return_reason = reason.strip()
-    assignment.returned_at = now
-    assignment.save(update_fields=["state", "return_reason", "returned_at"])
-    if assignment.obligation_id and assignment.obligation.is_pending:
-        deadlines.waive_obligation(
-            assignment.obligation, actor=_user(actor), reason=reason.strip(), now=now
-        )
-    log_transition(assignment, old, assignment.state, actor=actor, reason=reason, at=now)
     suggestion = assignment.suggestion
-    refresh_state(suggestion, actor=actor, now=now)
     transaction.on_commit(
         lambda: notify(
             _triage_staff(),
@@ -545,27 +534,39 @@ def withdraw_assignment(
 ) -> Assignment:
     """Staff take a unit off a suggestion before it replied (a wrong assignment). Same effects as a
     return by the unit. Errors: `reason_required`, `bad_transition`."""
-    from congress import deadlines
-
     now = _now(now)
     if not (reason or "").strip():
         raise InvalidInput("reason_required", _("Give the reasons."), field="reason")
-    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
-    ensure_transition(
-        ASSIGNMENT_TRANSITIONS,
-        assignment.state,
+    return _take_unit_off(
+        assignment,
         AssignmentState.WITHDRAWN,
-        SuggestionError,
         _("Only an assignment not yet replied to can be withdrawn."),
+        actor=actor,
+        reason=reason,
+        waive_reason=reason,
+        now=now,
     )
+
+
+def _take_unit_off(
+    assignment: Assignment, target: str, refused: str, *, actor, reason, waive_reason, now
+) -> Assignment:
+    """The common part of a return (by the unit) and a withdrawal (by staff): the assignment
+    (locked) moves to `target` with the reason, its pending reply obligation is waived, the
+    transition is logged and the suggestion's state follows. `refused`: the message when the
+    assignment has already replied (`bad_transition`)."""
+    from congress import deadlines
+
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    ensure_transition(ASSIGNMENT_TRANSITIONS, assignment.state, target, SuggestionError, refused)
     old = assignment.state
-    assignment.state = AssignmentState.WITHDRAWN
+    assignment.state = target
     assignment.return_reason = reason.strip()
     assignment.returned_at = now
     assignment.save(update_fields=["state", "return_reason", "returned_at"])
     if assignment.obligation_id and assignment.obligation.is_pending:
         deadlines.waive_obligation(
-            assignment.obligation, actor=_user(actor), reason=reason, now=now
+            assignment.obligation, actor=_user(actor), reason=waive_reason, now=now
         )
     log_transition(assignment, old, assignment.state, actor=actor, reason=reason, at=now)
     refresh_state(assignment.suggestion, actor=actor, now=now)

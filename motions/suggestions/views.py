@@ -515,8 +515,8 @@ def staff_scores_xlsx(request):
 
 # --- Public -----------------------------------------------------------------------------------
 
-
-@cache_public_page(
+# What every public suggestions page reads (its cache is bumped when any of these change).
+PUBLIC_MODELS = (
     "congress.Congress",
     "congress.Term",
     "congress.Meeting",
@@ -528,9 +528,10 @@ def staff_scores_xlsx(request):
     "suggestions.Rating",
     "suggestions.Proposer",
     "deputies.Deputy",
-    "suggestions.BureauVisit",
-    "deputies.Station",
 )
+
+
+@cache_public_page(*PUBLIC_MODELS, "suggestions.BureauVisit", "deputies.Station")
 @require_GET
 def public_stats(request):
     """Statistics by unit, reply class and satisfaction; links to the published texts."""
@@ -551,40 +552,14 @@ def public_stats(request):
     )
 
 
-@cache_public_page(
-    "congress.Congress",
-    "congress.Term",
-    "congress.Meeting",
-    "congress.Unit",
-    "suggestions.Suggestion",
-    "suggestions.Category",
-    "suggestions.Assignment",
-    "suggestions.Reply",
-    "suggestions.Rating",
-    "suggestions.Proposer",
-    "deputies.Deputy",
-    "congress.Obligation",
-)
+@cache_public_page(*PUBLIC_MODELS, "congress.Obligation")
 @require_GET
 def public_list(request):
     page = Paginator(queries.published_suggestions(), 20).get_page(request.GET.get("page"))
     return render(request, "suggestions/public_list.html", {"page": page})
 
 
-@cache_public_page(
-    "congress.Congress",
-    "congress.Term",
-    "congress.Meeting",
-    "congress.Unit",
-    "suggestions.Suggestion",
-    "suggestions.Category",
-    "suggestions.Assignment",
-    "suggestions.Reply",
-    "suggestions.Rating",
-    "suggestions.Proposer",
-    "deputies.Deputy",
-    "congress.Obligation",
-)
+@cache_public_page(*PUBLIC_MODELS, "congress.Obligation")
 @require_GET
 def public_detail(request, pk: int):
     suggestion = get_object_or_404(queries.published_suggestions(), pk=pk)

@@ -202,6 +202,42 @@ def test_unit_returns_assignment_and_suggestion_goes_back_to_triage(
     assert suggestion.state == SuggestionState.ASSIGNED
 
 
+def test_staff_withdraw_an_assignment_not_yet_replied_and_the_suggestion_goes_back_to_triage(
+    assigned, liaison, staff
+):
+    with pytest.raises(InvalidInput) as exc:
+        services.withdraw_assignment(assigned, actor=staff, reason="  ")
+    assert exc.value.code == "reason_required"
+    services.withdraw_assignment(assigned, actor=staff, reason=" 交办有误 ")
+    assigned.refresh_from_db()
+    assert assigned.state == AssignmentState.WITHDRAWN
+    assert assigned.return_reason == "交办有误"
+    assert assigned.obligation.state == ObligationState.WAIVED
+    assigned.suggestion.refresh_from_db()
+    assert assigned.suggestion.state == SuggestionState.FILED
+    [logged] = [t for t in transitions_of(assigned) if t.to_state == AssignmentState.WITHDRAWN]
+    assert (logged.from_state, logged.reason) == (AssignmentState.HANDLING, " 交办有误 ")
+
+
+def test_an_assignment_that_replied_can_be_neither_withdrawn_nor_returned(assigned, liaison, staff):
+    services.record_contact(
+        assigned, actor=liaison, method="phone", contacted_on=timezone.localdate(), note="沟通"
+    )
+    services.submit_reply(
+        assigned, actor=liaison, reply_class="A", text="已解决", letter=pdf_letter()
+    )
+    for take_off, actor in (
+        (services.withdraw_assignment, staff),
+        (services.return_assignment, liaison),
+    ):
+        with pytest.raises(DomainError) as exc:
+            take_off(assigned, actor=actor, reason="晚了")
+        assert exc.value.code == "bad_transition"
+    assigned.refresh_from_db()
+    assert assigned.state == AssignmentState.REPLIED
+    assert assigned.return_reason == ""
+
+
 def test_assignment_rules(suggestion, unit, other_unit, staff, street):
     services.assign_suggestion(suggestion, lead_unit=unit, co_units=[other_unit], actor=staff)
     with pytest.raises(DomainError) as exc:
