@@ -128,6 +128,36 @@ def test_coverage_dashboard_is_for_staff(item, staff, deputy, liaison, client):
         assert client.get(url).status_code == 403
 
 
+def test_staff_coverage_shows_unpublished_campaigns_the_public_page_leaves_out(item, staff, client):
+    from evaluations.models import CoverageRecord
+
+    item.campaign.is_published = False
+    item.campaign.save()
+    CoverageRecord.objects.create(unit=item.unit, term_number=16, year=2019, topic="教育工作")
+    public = client.get(reverse("evaluations:public_coverage"))
+    client.force_login(staff)
+    portal = client.get(reverse("evaluations:portal_coverage"))
+    assert [t.name for t in portal.templates][0] == "evaluations/portal_coverage.html"
+    assert [t.name for t in public.templates][0] == "evaluations/coverage.html"
+    assert (portal.context["staff_view"], public.context["staff_view"]) == (True, False)
+    assert (
+        portal.context["term_number"] == public.context["term_number"] == item.campaign.term.number
+    )
+
+    def entries(response):
+        return {r.unit.name: r.entries for r in response.context["rows"]}[item.unit.name]
+
+    assert entries(portal) == [(2022, "学位供给")] and portal.context["covered"] == 1
+    assert entries(public) == [] and public.context["covered"] == 0
+    # An earlier term asked for by number: its coverage records, on both pages.
+    old = client.get(reverse("evaluations:portal_coverage") + "?term=16")
+    assert old.context["term_number"] == 16 and entries(old) == [(2019, "教育工作")]
+    assert (
+        client.get(reverse("evaluations:portal_coverage") + "?term=99").context["term_number"]
+        == item.campaign.term.number
+    )
+
+
 def test_admin_voting_control_per_role(open_vote, staff, deputy_affairs_staff, client):
     url = reverse("admin:evaluations_vote_changelist")
     data = {"action": "close_voting", "_selected_action": [open_vote.pk]}
