@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -331,60 +332,69 @@ def unit_detail(request, pk: int):
     return _render_unit(request, _assignment(request, pk))
 
 
+def _unit_action(request, assignment, form_name: str, form, call, success: str, then=None):
+    """A unit's action on its assignment: validate `form` and call the service with its data; on
+    success a message and a redirect (`then`, else the assignment's page), otherwise the
+    assignment's page again with the form (its errors and what was typed) under `form_name`, 400.
+    """
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect(then or reverse("suggestions:unit_detail", args=[assignment.pk]))
+    return _render_unit(request, assignment, status=400, **{form_name: form})
+
+
 @login_required
 @require_POST
 def unit_contact(request, pk: int):
     assignment = _assignment(request, pk)
-    form = ContactForm(request.POST, suggestion=assignment.suggestion)
-    if form.is_valid():
-        try:
-            services.record_contact(assignment, actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("The contact was recorded."))
-            return redirect("suggestions:unit_detail", pk=assignment.pk)
-    return _render_unit(request, assignment, status=400, contact_form=form)
+    return _unit_action(
+        request,
+        assignment,
+        "contact_form",
+        ContactForm(request.POST, suggestion=assignment.suggestion),
+        lambda d: services.record_contact(assignment, actor=request.user, **d),
+        _("The contact was recorded."),
+    )
 
 
 @login_required
 @require_POST
 def unit_reply(request, pk: int):
     assignment = _assignment(request, pk)
-    form = ReplyForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.submit_reply(
-                assignment,
-                actor=request.user,
-                reply_class=form.cleaned_data["reply_class"],
-                text=form.cleaned_data["text"],
-                letter=form.cleaned_data["letter"],
-            )
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("Your reply was submitted to the deputies."))
-            return redirect("suggestions:unit_detail", pk=assignment.pk)
-    return _render_unit(request, assignment, status=400, reply_form=form)
+    return _unit_action(
+        request,
+        assignment,
+        "reply_form",
+        ReplyForm(request.POST, request.FILES),
+        lambda d: services.submit_reply(
+            assignment,
+            actor=request.user,
+            reply_class=d["reply_class"],
+            text=d["text"],
+            letter=d["letter"],
+        ),
+        _("Your reply was submitted to the deputies."),
+    )
 
 
 @login_required
 @require_POST
 def unit_return(request, pk: int):
     assignment = _assignment(request, pk)
-    form = ReturnForm(request.POST)
-    if form.is_valid():
-        try:
-            services.return_assignment(
-                assignment, actor=request.user, reason=form.cleaned_data["reason"]
-            )
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("The assignment was returned for reassignment."))
-            return redirect("suggestions:unit_list")
-    return _render_unit(request, assignment, status=400, return_form=form)
+    return _unit_action(
+        request,
+        assignment,
+        "return_form",
+        ReturnForm(request.POST),
+        lambda d: services.return_assignment(assignment, actor=request.user, reason=d["reason"]),
+        _("The assignment was returned for reassignment."),
+        then=reverse("suggestions:unit_list"),
+    )
 
 
 @login_required
@@ -397,22 +407,16 @@ def unit_followup(request, pk: int):
         ).select_related("reply__assignment", "obligation"),
         pk=pk,
     )
-    assignment = follow_up.reply.assignment
-    form = FollowUpForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.report_follow_up(
-                follow_up,
-                actor=request.user,
-                text=form.cleaned_data["text"],
-                file=form.cleaned_data.get("file"),
-            )
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("The completion report was submitted."))
-            return redirect("suggestions:unit_detail", pk=assignment.pk)
-    return _render_unit(request, assignment, status=400, followup_form=form)
+    return _unit_action(
+        request,
+        follow_up.reply.assignment,
+        "followup_form",
+        FollowUpForm(request.POST, request.FILES),
+        lambda d: services.report_follow_up(
+            follow_up, actor=request.user, text=d["text"], file=d.get("file")
+        ),
+        _("The completion report was submitted."),
+    )
 
 
 # --- Staff: scoring ---------------------------------------------------------------------------

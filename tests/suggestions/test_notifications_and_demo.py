@@ -41,7 +41,11 @@ def test_follow_up_page_for_the_unit_only(
     response = client.post(url, {"text": ""})
     assert response.status_code == 400
     assert "text" in response.context["followup_form"].errors
-    assert client.post(url, {"text": "已建成启用"}).status_code == 302
+    done = client.post(url, {"text": "已建成启用"})
+    assert done.status_code == 302
+    assert done["Location"] == reverse(
+        "suggestions:unit_detail", args=[follow_up.reply.assignment_id]
+    )
     follow_up.refresh_from_db()
     assert follow_up.report == "已建成启用"
     assert follow_up.obligation.state == "submitted"

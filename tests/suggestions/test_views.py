@@ -185,8 +185,10 @@ def test_unit_replies_through_the_page_only_after_contact(
         {"method": "visit", "contacted_on": timezone.localdate().isoformat(), "note": "座谈"},
     )
     assert response.status_code == 302
+    assert response["Location"] == reverse("suggestions:unit_detail", args=[a.pk])
     response = client.post(url, {"reply_class": "B", "text": "计划解决", "letter": pdf_letter()})
     assert response.status_code == 302
+    assert response["Location"] == reverse("suggestions:unit_detail", args=[a.pk])
     reply = Reply.objects.get()
     assert reply.reply_class == "B"
     a.obligation.refresh_from_db()
@@ -238,6 +240,7 @@ def test_unit_returns_through_the_page(client, term, deputy, unit, staff, liaiso
         reverse("suggestions:unit_return", args=[a.pk]), {"reason": "不属于本单位职责"}
     )
     assert response.status_code == 302
+    assert response["Location"] == reverse("suggestions:unit_list")  # no longer the unit's
     a.refresh_from_db()
     assert a.state == "returned"
 
