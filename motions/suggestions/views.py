@@ -332,11 +332,12 @@ def unit_detail(request, pk: int):
     return _render_unit(request, _assignment(request, pk))
 
 
-def _unit_action(request, assignment, form_name: str, form, call, success: str, then=None):
-    """A unit's action on its assignment: validate `form` and call the service with its data; on
-    success a message and a redirect (`then`, else the assignment's page), otherwise the
-    assignment's page again with the form (its errors and what was typed) under `form_name`, 400.
-    """
+def _unit_action(request, assignment, call, success: str, *, then=None, **bound):
+    """A unit's action on its assignment with one bound form, named as in `_render_unit`
+    (`reply_form=ReplyForm(request.POST, …)`): validate it and call the service with its data;
+    on success a message and a redirect (`then`, else the assignment's page), otherwise the
+    assignment's page again with the form (its errors and what was typed), 400."""
+    [(form_name, form)] = bound.items()
     if form.is_valid():
         try:
             call(form.cleaned_data)
@@ -355,10 +356,9 @@ def unit_contact(request, pk: int):
     return _unit_action(
         request,
         assignment,
-        "contact_form",
-        ContactForm(request.POST, suggestion=assignment.suggestion),
         lambda d: services.record_contact(assignment, actor=request.user, **d),
         _("The contact was recorded."),
+        contact_form=ContactForm(request.POST, suggestion=assignment.suggestion),
     )
 
 
@@ -369,8 +369,6 @@ def unit_reply(request, pk: int):
     return _unit_action(
         request,
         assignment,
-        "reply_form",
-        ReplyForm(request.POST, request.FILES),
         lambda d: services.submit_reply(
             assignment,
             actor=request.user,
@@ -379,6 +377,7 @@ def unit_reply(request, pk: int):
             letter=d["letter"],
         ),
         _("Your reply was submitted to the deputies."),
+        reply_form=ReplyForm(request.POST, request.FILES),
     )
 
 
@@ -389,11 +388,10 @@ def unit_return(request, pk: int):
     return _unit_action(
         request,
         assignment,
-        "return_form",
-        ReturnForm(request.POST),
         lambda d: services.return_assignment(assignment, actor=request.user, reason=d["reason"]),
         _("The assignment was returned for reassignment."),
         then=reverse("suggestions:unit_list"),
+        return_form=ReturnForm(request.POST),
     )
 
 
@@ -410,12 +408,11 @@ def unit_followup(request, pk: int):
     return _unit_action(
         request,
         follow_up.reply.assignment,
-        "followup_form",
-        FollowUpForm(request.POST, request.FILES),
         lambda d: services.report_follow_up(
             follow_up, actor=request.user, text=d["text"], file=d.get("file")
         ),
         _("The completion report was submitted."),
+        followup_form=FollowUpForm(request.POST, request.FILES),
     )
 
 
