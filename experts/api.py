@@ -14,7 +14,6 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from congress.access import actor_for
@@ -161,17 +160,17 @@ class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return queries.consultations_for(self.request.user).prefetch_related("fields")
 
-    def _staff_object(self, request, pk):
+    def _staff_object(self, request):
         if not actor_for(request.user).is_staff_member:
             self.permission_denied(request)
-        return get_object_or_404(self.get_queryset(), pk=pk)
+        return self.get_object()
 
     # pagination_class=None: these actions answer a plain list, and the schema must say so
     # (Schemathesis: "[] is not of type object" against a paginated schema).
     @extend_schema(request=InviteSerializer, responses=InvitationSerializer(many=True))
     @action(detail=True, methods=["post"], pagination_class=None)
     def invite(self, request, pk=None):
-        consultation = self._staff_object(request, pk)
+        consultation = self._staff_object(request)
         data = InviteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         created = services.invite(consultation, data.validated_data["experts"], actor=request.user)
@@ -181,14 +180,14 @@ class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"], pagination_class=None)
     def suggestions(self, request, pk=None):
         """Appointed experts in the fields wanted, fewest open consultations first."""
-        consultation = self._staff_object(request, pk)
+        consultation = self._staff_object(request)
         experts = queries.suggest_experts(consultation.fields.all(), exclude=consultation)
         return Response(PublicExpertSerializer(experts, many=True).data)
 
     @extend_schema(request=SummarySerializer, responses=ConsultationSerializer)
     @action(detail=True, methods=["post"])
     def summarise(self, request, pk=None):
-        consultation = self._staff_object(request, pk)
+        consultation = self._staff_object(request)
         data = SummarySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.summarise(consultation, actor=request.user, summary=data.validated_data["summary"])

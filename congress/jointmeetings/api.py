@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from congress.access import actor_for
+from congress.api import ObjectLookupMixin
 from congress.jointmeetings import queries, services
 from congress.jointmeetings.models import JointMeeting, JointMeetingPhoto
 
@@ -65,7 +66,7 @@ class EntryUpdateSerializer(serializers.Serializer):
 
 
 class JointMeetingViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ObjectLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Joint meetings. Anonymous visitors see signed-off entries only."""
 
@@ -86,11 +87,11 @@ class JointMeetingViewSet(
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
     def entry(self, request, pk=None):
         """The lead street's recorder writes the entry (404 for anybody else)."""
-        meeting = self._get(queries.editable_entries(request.user), pk)
+        meeting = self.get_object(queries.editable_entries(request.user))
         data = EntryUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.update_entry(meeting, actor=request.user, **data.validated_data)
-        return Response(JointMeetingSerializer(self._get(self.get_queryset(), pk)).data)
+        return Response(JointMeetingSerializer(self.get_object()).data)
 
     @extend_schema(request=None, responses=JointMeetingSerializer)
     @action(detail=True, methods=["post"], url_path="sign-off")
@@ -98,16 +99,9 @@ class JointMeetingViewSet(
         """Staff sign the entry off (locked, published, version 1)."""
         if not actor_for(request.user).is_staff_member:
             self.permission_denied(request)
-        meeting = self._get(self.get_queryset(), pk)
+        meeting = self.get_object()
         services.sign_off(meeting, actor=request.user)
-        return Response(JointMeetingSerializer(self._get(self.get_queryset(), pk)).data)
-
-    def _get(self, qs, pk):
-        # DRF's get_object_or_404 also answers 404 to an id that is not a number (Django's raised
-        # ValueError: a 500 that Schemathesis found with /api/joint-meetings/null/entry/).
-        from rest_framework.generics import get_object_or_404
-
-        return get_object_or_404(qs, pk=pk)
+        return Response(JointMeetingSerializer(self.get_object()).data)
 
 
 def register(router) -> None:

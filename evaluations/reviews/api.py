@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import exceptions, permissions, serializers, viewsets
+from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from congress.access import actor_for
+from congress.api import ObjectLookupMixin
 from congress.api_deadlines import inline_enum
 from congress.models import Meeting, MeetingKind
 from evaluations.reviews import queries, services
@@ -132,7 +133,7 @@ class ReviewRateInputSerializer(serializers.Serializer):
     value = serializers.ChoiceField(choices=RatingValue.choices)
 
 
-class ReviewTopicViewSet(viewsets.ModelViewSet):
+class ReviewTopicViewSet(ObjectLookupMixin, viewsets.ModelViewSet):
     """Special work report reviews. Anyone reads published results; staff see every topic,
     create and edit topics, and run the loop with the actions."""
 
@@ -208,13 +209,8 @@ class ReviewTopicViewSet(viewsets.ModelViewSet):
     )
     def rate(self, request, pk=None):
         """A standing committee member rates the handling-status report (once)."""
-        topic = (
-            ReviewTopic.objects.filter(pk=pk, state=TopicState.RATING).first()
-            if str(pk).isdigit()  # "null" or any non-number is simply not found (was a 500)
-            else None
-        )
-        if topic is None:
-            raise exceptions.NotFound()
+        # Any topic open for rating (published or not): not the viewset's queryset.
+        topic = self.get_object(ReviewTopic.objects.filter(state=TopicState.RATING))
         data = ReviewRateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.rate(topic, actor=request.user, value=data.validated_data["value"])
