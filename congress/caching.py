@@ -10,8 +10,12 @@ Design (docs/performance.md, "Caching and conditional GET"):
   transaction). Code that writes with `QuerySet.update()` or `bulk_create()` (no signals) calls
   `changed(Model, ...)` itself.
 - A public view declares the models its page reads: `@cache_public_page("motions.Motion", ...)`.
+  Pages reading the same set of models form a group with its own counter and change time
+  (`pagever:group:<hash>`), bumped together with the counters of its models (a writing process
+  imports the URLconf first, so it knows every page's declaration), so that a hit reads one
+  counter however many models the page reads.
   The page's fingerprint is a hash of path + query string + language + today's date + the
-  versions of those models. The rendered HTML is stored once per address (path, query string,
+  version of its group. The rendered HTML is stored once per address (path, query string,
   language, date) together with that fingerprint, and read in the same round trip as the
   versions (one `MGET`); it is served only if its fingerprint is the current one. A change bumps
   a version, the fingerprint changes, the next request renders afresh and replaces the copy: a
@@ -123,9 +127,11 @@ def _fresh_version() -> int:
 
 
 def bump(labels: Iterable[str], *, now: float | None = None) -> None:
-    """Increment the version counters of these models now (use `changed` inside transactions)."""
+    """Increment the version counters of these models now (use `changed` inside transactions),
+    and those of the page groups that read them."""
     now = time.time() if now is None else now
     labels = list(labels)
+    labels += _groups_reading(labels)
     try:
         for label in labels:
             key = VERSION_PREFIX + label
@@ -310,12 +316,17 @@ def _csrf_tag(request: HttpRequest) -> str:
 
 
 class PageSpec:
-    """A page's dependency declaration: the models it reads; whether it depends on the date."""
+    """A page's dependency declaration: the models it reads; whether it depends on the date.
+
+    Pages that read the same set of models share a **group**, which has its own version counter
+    and change time, bumped with those of its models: a hit reads one counter, not one per model.
+    """
 
     def __init__(self, models: Iterable[str], *, daily: bool = True) -> None:
         self.models = tuple(models)
         self.daily = daily
         self._labels: tuple[str, ...] | None = None
+        self._group: str | None = None
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -323,9 +334,34 @@ class PageSpec:
             self._labels = tuple(sorted({label_of(m) for m in self.models}))
         return self._labels
 
+    @property
+    def group(self) -> str:
+        if self._group is None:
+            digest = hashlib.sha256(",".join(self.labels).encode()).hexdigest()[:16]
+            self._group = f"group:{digest}"
+        return self._group
+
 
 # Every decorated view, by its qualified name: docs, tests (dependency checks) and the bench.
 REGISTRY: dict[str, PageSpec] = {}
+_urls_loaded = False
+
+
+def _groups_reading(labels: Iterable[str]) -> list[str]:
+    """The groups of the pages that read any of these models.
+
+    Every process that writes must know every page, also a Celery worker or a management
+    command that never served a request: the URLconf is imported first (once), which imports
+    every view module and so runs every `cache_public_page` declaration.
+    """
+    global _urls_loaded
+    if not _urls_loaded:
+        from django.urls import get_resolver
+
+        get_resolver().url_patterns  # noqa: B018 (imports the views)
+        _urls_loaded = True
+    wanted = set(labels)
+    return sorted({spec.group for spec in REGISTRY.values() if wanted.intersection(spec.labels)})
 
 
 def cache_public_page(*models: str, daily: bool = True) -> Callable:
@@ -414,7 +450,7 @@ def _state(
     # Versions and page come back in one round trip; the copy is served only if its fingerprint
     # is the one the current versions give (never stale).
     key = PAGE_PREFIX + hashlib.sha256(address.encode()).hexdigest()[:32]
-    found = _lookup(spec.labels, key)
+    found = _lookup((spec.group,), key)
     if found is None or _degraded():
         return None
     numbers, changed_at, stored = found
@@ -480,6 +516,24 @@ class PublicPageCacheMiddleware:
 
     def __init__(self, get_response: Callable) -> None:
         self.get_response = get_response
+        # Path → the page's declaration, for the paths of cached pages seen by this process (the
+        # URLconf does not change while it runs); bounded, emptied when full.
+        self._specs: dict[str, PageSpec] = {}
+
+    def _spec(self, path_info: str) -> PageSpec | None:
+        spec = self._specs.get(path_info)
+        if spec is not None:
+            return spec
+        try:
+            match = resolve(path_info)
+        except Resolver404:
+            return None
+        spec = getattr(match.func, "page_spec", None)
+        if spec is not None:
+            if len(self._specs) >= 10_000:
+                self._specs.clear()
+            self._specs[path_info] = spec
+        return spec
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.serve(request)
@@ -495,11 +549,7 @@ class PublicPageCacheMiddleware:
             or "HTTP_AUTHORIZATION" in request.META
         ):
             return None
-        try:
-            match = resolve(request.path_info, getattr(request, "urlconf", None))
-        except Resolver404:
-            return None
-        spec = getattr(match.func, "page_spec", None)
+        spec = self._spec(request.path_info)
         if spec is None:
             return None
         language = translation.get_language_from_request(request)

@@ -4,7 +4,10 @@ users, the visitor's own CSRF token, and conditional GET (304 without rendering)
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import subprocess
+import sys
 from types import SimpleNamespace
 
 import pytest
@@ -526,3 +529,40 @@ def test_pages_that_are_not_cached_and_unknown_paths_go_down_the_stack(client, e
         assert early[-1] is None
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert early[-1] is None
+
+
+def test_a_hit_reads_one_counter_however_many_models_the_page_reads(client, motion, monkeypatch):
+    url = reverse("public:home")
+    spec = caching.REGISTRY["congress.views.home"]
+    assert len(spec.labels) > 5
+    client.get(url)
+    keys = []
+    original = cache.get_many
+
+    def get_many(wanted, *args, **kwargs):
+        keys.extend(wanted)
+        return original(wanted, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", get_many)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert len(keys) == 3  # the group's counter and change time, and the page
+
+
+def test_a_writer_that_never_served_a_page_bumps_the_groups_of_every_page():
+    """A Celery worker has not imported the URLconf: bumping imports it to know every page."""
+    script = (
+        "import django; django.setup()\n"
+        "from congress import caching\n"
+        "before = len(caching.REGISTRY)\n"
+        "groups = caching._groups_reading(['motions.motion'])\n"
+        "home = caching.REGISTRY['congress.views.home']\n"
+        "others = [s for s in caching.REGISTRY.values() if 'motions.motion' not in s.labels]\n"
+        "print(before, home.group in groups, bool(others), any(s.group in groups for s in others))\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "congress.settings"}
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stdout.split() == ["0", "True", "True", "False"], done.stderr
