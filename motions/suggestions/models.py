@@ -174,7 +174,15 @@ class Suggestion(models.Model):
                 name="suggestion_number_per_term",
             ),
         ]
-        indexes = [models.Index(fields=["term", "state"])]
+        indexes = [
+            models.Index(fields=["term", "state"]),
+            # The public list (page and API): published, not merged, newest first.
+            models.Index(
+                fields=["-filed_at", "-id"],
+                condition=Q(is_published=True) & ~Q(state="merged"),
+                name="suggestion_public_recent",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
