@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_filters import filters as django_filters
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, pagination, permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -81,6 +84,14 @@ class FilterBackend(DjangoFilterBackend):
         if errors:
             raise exceptions.ValidationError(errors)
         return filterset.qs
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole-number filter (an id, a year). django-filter's NumberFilter reads a decimal:
+    `?term=10.5` was quietly read as 10 and `?year=1e-77` on a date's year was a 500."""
+
+    field_class = forms.IntegerField
 
 
 class LocalTimeFieldExtension(OpenApiSerializerFieldExtension):

@@ -19,6 +19,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from congress import access
+from congress.api import IntegerFilter
 from congress.models import HANDLING_UNIT_KINDS, CongressLevel, Unit
 from congress.privacy import PersonalDataAPIMixin
 from deputies import queries, services
@@ -108,8 +109,8 @@ class StaffDeputySerializer(serializers.ModelSerializer):
 
 class DeputyFilter(filters.FilterSet):
     level = filters.ChoiceFilter(choices=CongressLevel.choices, method="by_mandate")
-    group = filters.NumberFilter(method="by_mandate")
-    station = filters.NumberFilter(method="by_mandate")
+    group = IntegerFilter(method="by_mandate")
+    station = IntegerFilter(method="by_mandate")
     q = filters.CharFilter(field_name="name", lookup_expr="icontains")
 
     class Meta:

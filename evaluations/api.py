@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from congress.access import actor_for
-from congress.api import IsCommitteeStaff
+from congress.api import IntegerFilter, IsCommitteeStaff
 from evaluations import queries, services
 from evaluations.models import Item, Participation, Vote, VoteState
 
@@ -51,7 +51,7 @@ class PublicResultSerializer(serializers.ModelSerializer):
 
 
 class PublicResultFilter(filters.FilterSet):
-    year = filters.NumberFilter(field_name="campaign__year")
+    year = IntegerFilter(field_name="campaign__year")
 
     class Meta:
         model = Item

@@ -18,6 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from congress.api import IntegerFilter
 from congress.models import Meeting, MeetingKind, Unit
 from deputies.models import Deputy
 from motions import queries, services
@@ -155,11 +156,11 @@ class PublicMotionSerializer(serializers.ModelSerializer):
 
 
 class PublicMotionFilter(filters.FilterSet):
-    year = filters.NumberFilter(field_name="year")
+    year = IntegerFilter(field_name="year")
     phase = filters.ChoiceFilter(
         field_name="state", choices=[(s, MotionState(s).label) for s in PUBLIC_STATES]
     )
-    unit = filters.NumberFilter(method="filter_unit", label="unit id")
+    unit = IntegerFilter(method="filter_unit", label="unit id")
     topic = filters.CharFilter(field_name="topic__slug")
     q = filters.CharFilter(method="filter_q", label="search (Chinese)")
 
@@ -214,7 +215,7 @@ class MotionViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class PublicUpdateFilter(filters.FilterSet):
-    motion = filters.NumberFilter(field_name="motion_id")
+    motion = IntegerFilter(field_name="motion_id")
     kind = filters.ChoiceFilter(choices=UpdateKind.choices)
 
     class Meta:

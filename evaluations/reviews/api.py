@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from congress.access import actor_for
-from congress.api import ObjectLookupMixin
+from congress.api import IntegerFilter, ObjectLookupMixin
 from congress.api_deadlines import inline_enum
 from congress.models import Meeting, MeetingKind
 from evaluations.reviews import queries, services
@@ -88,7 +88,7 @@ class ReviewTopicSerializer(serializers.ModelSerializer):
 
 
 class ReviewTopicFilter(filters.FilterSet):
-    year = filters.NumberFilter(field_name="plan__year")
+    year = IntegerFilter(field_name="plan__year")
 
     class Meta:
         model = ReviewTopic
@@ -138,7 +138,10 @@ class ReviewTopicViewSet(ObjectLookupMixin, viewsets.ModelViewSet):
     create and edit topics, and run the loop with the actions."""
 
     serializer_class = ReviewTopicSerializer
-    permission_classes = [IsStaffOrReadOnly]
+    # IsAuthenticatedOrReadOnly changes nothing (staff are logged in) but tells the schema that
+    # reading needs no session (drf-spectacular knows only DRF's own classes; Schemathesis
+    # found the session cookie documented as required on a list anonymous visitors read).
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly, IsStaffOrReadOnly]
     filterset_class = ReviewTopicFilter
     ordering_fields = ["published_at", "id"]
     http_method_names = ["get", "post", "patch", "head", "options"]

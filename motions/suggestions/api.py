@@ -25,6 +25,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from congress.access import actor_for
+from congress.api import IntegerFilter
 from congress.models import Unit
 from congress.search import contains_q
 from congress.uploads import validate_document
@@ -278,10 +279,11 @@ class StatsSerializer(serializers.Serializer):
 
 class SuggestionFilter(filters.FilterSet):
     state = filters.ChoiceFilter(choices=SuggestionState.choices)
-    year = filters.NumberFilter(field_name="filed_at", lookup_expr="year")
-    unit = filters.NumberFilter(method="by_unit", help_text="Suggestions assigned to this unit.")
-    category = filters.NumberFilter(field_name="category_id")
-    term = filters.NumberFilter(field_name="term_id")
+    # A date's year: within what a date can hold (a larger one was a 500 in the year lookup).
+    year = IntegerFilter(field_name="filed_at", lookup_expr="year", min_value=1, max_value=9999)
+    unit = IntegerFilter(method="by_unit", help_text="Suggestions assigned to this unit.")
+    category = IntegerFilter(field_name="category_id")
+    term = IntegerFilter(field_name="term_id")
     is_key = filters.BooleanFilter()
     q = filters.CharFilter(
         method="search", help_text="Title contains (any length, Chinese included)."
@@ -462,7 +464,7 @@ class SuggestionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 class AssignmentFilter(filters.FilterSet):
     state = filters.ChoiceFilter(choices=AssignmentState.choices)
-    unit = filters.NumberFilter(field_name="unit_id")
+    unit = IntegerFilter(field_name="unit_id")
     overdue = filters.BooleanFilter(method="by_overdue")
 
     class Meta:
