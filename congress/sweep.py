@@ -556,7 +556,8 @@ sent AS (
     JOIN texts dflt ON dflt.kind = t.kind AND dflt.lang = %(default_lang)s
     LEFT JOIN texts own ON own.kind = t.kind AND own.lang = u.language
     ORDER BY t.notice_id, u.id
-    ON CONFLICT DO NOTHING
+    -- no ON CONFLICT: the key names a notice inserted by this very statement, so no row can
+    -- exist already (a speculative insertion per row would cost more than the check is worth)
     RETURNING 1
 )
 SELECT

@@ -77,12 +77,19 @@ PENDING_STATES = (ObligationState.OPEN, ObligationState.RETURNED, ObligationStat
 class Obligation(models.Model):
     """A unit owes a report (kind) about a subject (any model) by a due date."""
 
+    # Indexes: see Meta (an obligation's row is rewritten with every index entry when the sweep
+    # marks it overdue, so there are no redundant ones: the unit's and the subject type's are
+    # the leading columns of composite indexes, and no query uses LIKE on the kind).
     unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="obligations", verbose_name=_("owing unit")
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="obligations",
+        verbose_name=_("owing unit"),
+        db_index=False,
     )
-    kind = models.CharField(_("kind of report"), max_length=60, db_index=True)
+    kind = models.CharField(_("kind of report"), max_length=60)
     title = models.CharField(_("title"), max_length=300)
-    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, db_index=False)
     subject_id = models.PositiveBigIntegerField()
     subject = GenericForeignKey("subject_type", "subject_id")
     rule = models.ForeignKey(
@@ -123,6 +130,7 @@ class Obligation(models.Model):
         indexes = [
             models.Index(fields=["subject_type", "subject_id"]),
             models.Index(fields=["unit", "state", "due_date"]),
+            models.Index(fields=["kind"], name="obligation_kind"),
             # The sweep claims pending obligations in (due date, id) order with a keyset cursor
             # (congress/sweep.py): a partial index holds only the pending ones, so it stays
             # small while accepted reports pile up; EXPLAIN in docs/performance.md.
@@ -274,8 +282,13 @@ class DeadlineNotice(models.Model):
     """One row per notice the engine sends about an obligation. The unique key is what makes a
     sweep exactly-once: a notice is only sent by whoever inserted its row."""
 
+    # (No index of its own: the leading column of notice_once.)
     obligation = models.ForeignKey(
-        Obligation, on_delete=models.CASCADE, related_name="notices", verbose_name=_("obligation")
+        Obligation,
+        on_delete=models.CASCADE,
+        related_name="notices",
+        verbose_name=_("obligation"),
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=20, choices=NoticeKind.choices)
     key = models.CharField(_("key"), max_length=60)
@@ -285,7 +298,7 @@ class DeadlineNotice(models.Model):
     note = models.TextField(_("note"), blank=True)
     # The sweep run (or service call) that inserted the row: with `ignore_conflicts` inserts,
     # reading back the rows carrying our claim tells us which notices are ours to send.
-    claim = models.CharField(_("claim"), max_length=32, blank=True, db_index=True)
+    claim = models.CharField(_("claim"), max_length=32, blank=True)
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
 
     class Meta:
@@ -295,6 +308,7 @@ class DeadlineNotice(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["obligation", "kind", "key"], name="notice_once")
         ]
+        indexes = [models.Index(fields=["claim"], name="notice_claim")]  # exact match only
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.key}"

@@ -16,13 +16,16 @@ class Notification(models.Model):
     """One notice for one recipient. `key` makes a notice idempotent: the same key is never
     delivered twice to the same person (the deadline sweep relies on this)."""
 
+    # Indexes: see Meta (the deadline sweep inserts these by the thousand: no redundant ones; the
+    # recipient is the leading column of the inbox, unread and once-per-key indexes).
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="notifications",
         verbose_name=_("recipient"),
+        db_index=False,
     )
-    kind = models.CharField(_("kind"), max_length=60, db_index=True)
+    kind = models.CharField(_("kind"), max_length=60)
     key = models.CharField(_("idempotency key"), max_length=200, blank=True)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True)
@@ -30,7 +33,7 @@ class Notification(models.Model):
     subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True)
     subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     subject = GenericForeignKey("subject_type", "subject_id")
-    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     email_state = models.CharField(
         _("e-mail"),
@@ -55,7 +58,10 @@ class Notification(models.Model):
             ),
         ]
         indexes = [
+            # The inbox: a recipient's notifications, newest first (congress/queries.py).
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox"),
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            models.Index(fields=["kind"], name="notification_kind"),
             models.Index(
                 fields=["email_state"],
                 condition=Q(email_state="pending"),
