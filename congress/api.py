@@ -63,8 +63,8 @@ class Pagination(pagination.PageNumberPagination):
 class FilterBackend(DjangoFilterBackend):
     """django-filter, strict: a declared filter parameter with a malformed value answers 400
     with the structured error below instead of being ignored. django-filter itself refuses bad
-    numbers, dates and choices; its boolean widget reads anything but true/false/1/0 as "no
-    filter", which is checked here."""
+    numbers, dates and choices; it reads an empty value (of anything but a text filter) and, for
+    booleans, anything but true/false/1/0 as "no filter": both are refused here."""
 
     BOOLEAN_VALUES = frozenset({"true", "false", "1", "0"})
 
@@ -72,13 +72,18 @@ class FilterBackend(DjangoFilterBackend):
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset
-        errors = {
-            name: [str(serializers.BooleanField.default_error_messages["invalid"])]
-            for name, f in filterset.filters.items()
-            if isinstance(f, django_filters.BooleanFilter)
-            and name in request.query_params
-            and request.query_params[name].lower() not in self.BOOLEAN_VALUES
-        }
+        params = request.query_params
+        errors = {}
+        for name, f in filterset.filters.items():
+            if name not in params or isinstance(f, django_filters.CharFilter):
+                continue
+            if params[name] == "":  # "no filter" to django-filter, not a number, date or choice
+                errors[name] = [str(serializers.CharField.default_error_messages["blank"])]
+            elif (
+                isinstance(f, django_filters.BooleanFilter)
+                and params[name].lower() not in self.BOOLEAN_VALUES
+            ):
+                errors[name] = [str(serializers.BooleanField.default_error_messages["invalid"])]
         if not filterset.is_valid():
             errors.update({k: list(v) for k, v in filterset.errors.items()})
         if errors:

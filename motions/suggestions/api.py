@@ -16,7 +16,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -264,6 +264,11 @@ class AssignmentSerializer(serializers.ModelSerializer):
         return {"id": s.pk, "number": s.number, "title": s.title, "content": s.content}
 
 
+class StatsQuerySerializer(serializers.Serializer):
+    # A year a date can hold: "false" was read as every year, a huge one was a 500.
+    year = serializers.IntegerField(min_value=1, max_value=9999, required=False)
+
+
 class StatsSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     rated = serializers.IntegerField()
@@ -435,17 +440,14 @@ class SuggestionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         return Response(RatingSerializer(rating).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        parameters=[OpenApiParameter("year", int, required=False)], responses=StatsSerializer
-    )
+    @extend_schema(parameters=[StatsQuerySerializer], responses=StatsSerializer)
     @action(detail=False, methods=["get"], permission_classes=[permissions.AllowAny])
     def stats(self, request):
         """Public statistics by state, reply class, satisfaction and unit (no personal data)."""
-        try:
-            year = int(request.query_params.get("year", ""))
-        except ValueError:
-            year = None
-        s = queries.public_stats(year)
+        # A plain dict: DRF reads an empty value of a form-like QueryDict as "not given".
+        query = StatsQuerySerializer(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)  # a malformed or empty year: the structured 400
+        s = queries.public_stats(query.validated_data.get("year"))
         return Response(
             {
                 "total": s["total"],

@@ -51,7 +51,7 @@ def test_well_formed_pagination_still_works_and_a_page_past_the_end_is_404(clien
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("value", ["maybe", "", "yes", "2"])
+@pytest.mark.parametrize("value", ["maybe", "yes", "2"])
 def test_a_malformed_boolean_filter_answers_400(client, value):
     """django-filter reads anything but true/false/1/0 as "no filter"; congress.api's backend
     refuses it (suggestions' `is_key` is a public boolean filter)."""
@@ -184,3 +184,33 @@ def test_id_and_year_filters_are_documented_as_integers_and_public_reads_need_no
     # documented as required there; writing still requires it.
     assert {} in schema["paths"]["/api/reviews/"]["get"]["security"]
     assert {} not in schema["paths"]["/api/reviews/"]["post"]["security"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/api/motions/?unit=", "unit"),
+        ("/api/reception-days/?station=", "station"),
+        ("/api/suggestions/?state=", "state"),
+        ("/api/reception-days/?start=", "start"),
+        ("/api/suggestions/?is_key=", "is_key"),
+    ],
+)
+def test_an_empty_filter_value_answers_400_unless_the_filter_takes_text(client, path, name):
+    """django-filter reads an empty value as "no filter"; the schema says integer, date, enum."""
+    assert _refused(client.get(path), name) == "该字段不能为空。"
+    assert client.get("/api/motions/?q=").status_code == 200  # text: empty is a string
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", ["false", "", "-34597396121455625739698176", "10000", "0"])
+def test_the_suggestion_statistics_refuse_a_malformed_year(client, year):
+    """Found by a wider fuzz run: `?year=false` was read as every year, a huge year was a 500."""
+    assert _refused(client.get(f"/api/suggestions/stats/?year={year}"), "year")
+
+
+@pytest.mark.django_db
+def test_the_suggestion_statistics_take_a_year_or_none(client):
+    assert client.get("/api/suggestions/stats/?year=2026").json()["total"] == 0
+    assert client.get("/api/suggestions/stats/").status_code == 200
