@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django_filters import filters as django_filters
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -63,10 +64,12 @@ class Pagination(pagination.PageNumberPagination):
 class FilterBackend(DjangoFilterBackend):
     """django-filter, strict: a declared filter parameter with a malformed value answers 400
     with the structured error below instead of being ignored. django-filter itself refuses bad
-    numbers, dates and choices; it reads an empty value (of anything but a text filter) and, for
-    booleans, anything but true/false/1/0 as "no filter": both are refused here."""
+    numbers, dates and choices; for booleans it reads anything but true/false/1/0 as "no
+    filter": refused here. An empty value stays "no filter", as web forms send it (the browsable
+    API's filter form submits every field), and the schema says so (`allowEmptyValue`)."""
 
     BOOLEAN_VALUES = frozenset({"true", "false", "1", "0"})
+
 
     def filter_queryset(self, request, queryset, view):
         filterset = self.get_filterset(request, queryset, view)
@@ -75,11 +78,9 @@ class FilterBackend(DjangoFilterBackend):
         params = request.query_params
         errors = {}
         for name, f in filterset.filters.items():
-            if name not in params or isinstance(f, django_filters.CharFilter):
+            if name not in params or params[name] == "":
                 continue
-            if params[name] == "":  # "no filter" to django-filter, not a number, date or choice
-                errors[name] = [str(serializers.CharField.default_error_messages["blank"])]
-            elif (
+            if (
                 isinstance(f, django_filters.BooleanFilter)
                 and params[name].lower() not in self.BOOLEAN_VALUES
             ):
@@ -89,6 +90,20 @@ class FilterBackend(DjangoFilterBackend):
         if errors:
             raise exceptions.ValidationError(errors)
         return filterset.qs
+
+
+class FilterBackendExtension(DjangoFilterExtension):
+    """The filters' documentation, as drf-spectacular gives it, plus `allowEmptyValue`."""
+
+    target_class = "congress.api.FilterBackend"
+    priority = 1
+
+    def get_schema_operation_parameters(self, auto_schema, *args, **kwargs):
+        parameters = super().get_schema_operation_parameters(auto_schema, *args, **kwargs)
+        for parameter in parameters:
+            if parameter.get("in") == "query":
+                parameter["allowEmptyValue"] = True
+        return parameters
 
 
 @extend_schema_field(OpenApiTypes.INT)
