@@ -70,7 +70,6 @@ class FilterBackend(DjangoFilterBackend):
 
     BOOLEAN_VALUES = frozenset({"true", "false", "1", "0"})
 
-
     def filter_queryset(self, request, queryset, view):
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:

@@ -67,8 +67,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
-from django.urls import Resolver404, resolve
 from django.middleware.csrf import get_token
+from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.crypto import salted_hmac
@@ -387,7 +387,9 @@ def cache_public_page(*models: str, daily: bool = True) -> Callable:
             # The stored copy says whether the page carries a per-visitor token (and so whether
             # the ETag names the visitor's CSRF secret); without a current copy, the visitor's
             # If-None-Match does: a copy of the current fingerprint without a token is current.
-            per_visitor = stored[3] if stored is not None else not _holds_shared(request, fingerprint)
+            per_visitor = (
+                stored[3] if stored is not None else not _holds_shared(request, fingerprint)
+            )
             conditional = get_conditional_response(
                 request,
                 etag=_etag(request, fingerprint, per_visitor),
@@ -457,9 +459,9 @@ def _state(
     if today is not None:
         midnight = dt.datetime.combine(today, dt.time.min, tzinfo=timezone.get_current_timezone())
         changed_at = max(changed_at, midnight.timestamp())
-    fingerprint = hashlib.sha256((address + "|" + ",".join(map(str, numbers))).encode()).hexdigest()[
-        :32
-    ]
+    fingerprint = hashlib.sha256(
+        (address + "|" + ",".join(map(str, numbers))).encode()
+    ).hexdigest()[:32]
     # Last-Modified only once the change is at least a second old: a client that got the page
     # in the second of a change must not revalidate a later change of that same second by date.
     last_modified = math.floor(changed_at) if changed_at < math.floor(time.time()) else None
