@@ -63,3 +63,15 @@ def test_production_entry_points_never_use_the_bench_settings():
     for path in ("congress/wsgi.py", "congress/asgi.py", "manage.py", "docker/entrypoint.sh"):
         text = (root / path).read_text()
         assert "bench" not in text, path
+
+
+def test_the_ratios_use_the_faster_of_the_two_floor_runs():
+    results = {
+        "cached": [
+            Result("trivial view (floor)", "/bench/trivial/", 800, 10, 800.0, 2.0, 9.0),
+            Result("home", "/", 900, 10, 900.0, 2.5, 9.0),
+            Result("trivial view (floor, again)", "/bench/trivial/", 1000, 10, 1000.0, 2.0, 9.0),
+        ]
+    }
+    table = markdown(results, args=None, header="header")
+    assert "| cached | home `/` | 900.0 | 2.5 | 9.0 | 90% |" in table
