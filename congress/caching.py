@@ -501,10 +501,17 @@ def _finish(
     response["ETag"] = _etag(request, fingerprint, per_visitor)
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified)
-    # Browsers keep the copy but revalidate it every time (a 304 costs no query); the copy
-    # carries the visitor's CSRF token, so shared caches must not keep it.
-    patch_cache_control(response, private=True, no_cache=True)
-    patch_vary_headers(response, ("Cookie", "Accept-Language"))
+    # Browsers keep the copy but revalidate it every time (a 304 costs no query); a copy may
+    # carry the visitor's CSRF token, so shared caches must not keep it. (Set directly when the
+    # response has no such header yet, as on every hit: this is the hot path.)
+    if response.has_header("Cache-Control"):
+        patch_cache_control(response, private=True, no_cache=True)
+    else:
+        response["Cache-Control"] = "no-cache, private"
+    if response.has_header("Vary"):
+        patch_vary_headers(response, ("Cookie", "Accept-Language"))
+    else:
+        response["Vary"] = "Cookie, Accept-Language"
     return response
 
 
@@ -577,12 +584,7 @@ class PublicPageCacheMiddleware:
                 return None
             response = HttpResponse(stored[1], content_type=stored[2])
             response["X-Page-Cache"] = "hit"
-        # What _finish gives (the same values, set directly: this is the hot path) …
-        response["ETag"] = f'"{fingerprint}"'
-        if last_modified is not None:
-            response["Last-Modified"] = http_date(last_modified)
-        response["Cache-Control"] = "no-cache, private"
-        response["Vary"] = "Cookie, Accept-Language"
-        # … and what LocaleMiddleware, further down, would have added.
+        _finish(response, request, fingerprint, last_modified, False)
+        # What LocaleMiddleware, further down, would have added.
         response["Content-Language"] = language
         return response
