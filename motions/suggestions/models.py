@@ -179,7 +179,7 @@ class Suggestion(models.Model):
             # The public list (page and API): published, not merged, newest first.
             models.Index(
                 fields=["-filed_at", "-id"],
-                condition=Q(is_published=True) & ~Q(state="merged"),
+                condition=Q(is_published=True) & ~Q(state=SuggestionState.MERGED),
                 name="suggestion_public_recent",
             ),
         ]
