@@ -48,6 +48,8 @@ GROUPS = {
     "liaisons": ["liaison", "other_liaison"],
     "recorders": ["recorder", "other_recorder"],
     "experts": ["expert", "other_expert"],
+    # Not party to a motion: neither its deputies, nor its units, nor the office (404, not 403).
+    "strangers": ["recorder", "other_recorder", "expert", "other_expert", "other_liaison"],
 }
 HEALTH = ("200", "503")  # /healthz says 503 while the sweep heartbeat is stale (as in tests)
 
@@ -75,6 +77,22 @@ def get(default, **by) -> Row:
 
 def post(default, **by) -> Row:
     return Row("POST", default, by)
+
+
+def office_action(method, ok, office: str) -> Row:
+    """A motion's office action: the general office, the superuser and the office that acts
+    (`daffairs` or `committee`) get `ok`; the other office, the motion's deputies and its unit's
+    liaison 403; anonymous visitors the login page; everyone else 404."""
+    other = {"daffairs": "committee", "committee": "daffairs"}[office]
+    return method(
+        404,
+        deputies=403,
+        anonymous=LOGIN,
+        liaison=403,
+        staff=ok,
+        superuser=ok,
+        **{office: ok, other: 403},
+    )
 
 
 TABLE: dict[str, Row] = {
@@ -140,9 +158,7 @@ TABLE: dict[str, Row] = {
     "evaluations:portal_ballots": get(200, anonymous=LOGIN),
     "evaluations:portal_cast": post(404, anonymous=LOGIN, deputy=400),
     "evaluations:portal_coverage": get(403, staffs=200, anonymous=LOGIN),
-    "evaluations:portal_item": get(
-        200, recorders=404, experts=404, anonymous=LOGIN, other_deputy=404, other_liaison=404
-    ),
+    "evaluations:portal_item": get(200, strangers=404, anonymous=LOGIN, other_deputy=404),
     "evaluations:portal_items": get(200, anonymous=LOGIN),
     "evaluations:public_coverage": get(200),
     "evaluations:public_item": get(200),
@@ -209,65 +225,27 @@ TABLE: dict[str, Row] = {
     "motion-update-detail": get(200),
     "motion-update-list": get(200),
     "motion-updates": get(200),
-    "motions:add_unit": get(
-        404,
-        deputies=403,
-        anonymous=LOGIN,
-        liaison=403,
-        staff=200,
-        daffairs=200,
-        committee=403,
-        superuser=200,
-    ),
+    "motions:add_unit": office_action(get, 200, "daffairs"),
     "motions:answer_assignment": get(404, anonymous=LOGIN, liaison=200),
-    "motions:assign": get(
-        404,
-        deputies=403,
-        anonymous=LOGIN,
-        liaison=403,
-        staff=200,
-        daffairs=200,
-        committee=403,
-        superuser=200,
-    ),
-    "motions:attach": get(403, recorders=404, experts=404, anonymous=LOGIN, other_liaison=404),
-    "motions:attachment": get(200, recorders=404, experts=404, anonymous=404, other_liaison=404),
+    "motions:assign": office_action(get, 200, "daffairs"),
+    "motions:attach": get(403, strangers=404, anonymous=LOGIN),
+    "motions:attachment": get(200, strangers=404, anonymous=404),
     "motions:body_motion": get(403, anonymous=LOGIN, staff=200, daffairs=200, superuser=200),
-    "motions:comment": post(302, recorders=404, experts=404, anonymous=LOGIN, other_liaison=404),
-    "motions:cosign": post(403, recorders=404, experts=404, anonymous=LOGIN, other_liaison=404),
+    "motions:comment": post(302, strangers=404, anonymous=LOGIN),
+    "motions:cosign": post(403, strangers=404, anonymous=LOGIN),
     "motions:create": get(403, deputies=200, anonymous=LOGIN),
-    "motions:edit": get(403, recorders=404, experts=404, anonymous=LOGIN, other_liaison=404),
+    "motions:edit": get(403, strangers=404, anonymous=LOGIN),
     "motions:feed": get(200),
     "motions:follow": post(302, anonymous=LOGIN),
-    "motions:invite": get(403, recorders=404, experts=404, anonymous=LOGIN, other_liaison=404),
+    "motions:invite": get(403, strangers=404, anonymous=LOGIN),
     "motions:motion_feed": get(200),
-    "motions:phase": get(
-        404,
-        deputies=403,
-        anonymous=LOGIN,
-        liaison=403,
-        staff=200,
-        daffairs=403,
-        committee=200,
-        superuser=200,
-    ),
-    "motions:portal_detail": get(
-        200, recorders=404, experts=404, anonymous=LOGIN, other_liaison=404
-    ),
+    "motions:phase": office_action(get, 200, "committee"),
+    "motions:portal_detail": get(200, strangers=404, anonymous=LOGIN),
     "motions:portal_list": get(200, anonymous=LOGIN),
-    "motions:post_update": get(200, recorders=404, experts=404, anonymous=LOGIN, other_liaison=404),
+    "motions:post_update": get(200, strangers=404, anonymous=LOGIN),
     "motions:public_detail": get(200),
     "motions:public_list": get(200),
-    "motions:publish_update": get(
-        404,
-        deputies=403,
-        anonymous=LOGIN,
-        liaison=403,
-        staff=200,
-        daffairs=403,
-        committee=200,
-        superuser=200,
-    ),
+    "motions:publish_update": office_action(get, 200, "committee"),
     "motions:report_detail": get(403, staffs=200, anonymous=LOGIN),
     "motions:report_docx": get(403, staffs=200, anonymous=LOGIN),
     "motions:report_generate": post(403, staffs=302, anonymous=LOGIN),
@@ -275,33 +253,11 @@ TABLE: dict[str, Row] = {
     "motions:report_pdf": get(403, staffs=200, anonymous=LOGIN),
     "motions:report_prepare": post(403, anonymous=LOGIN, staff=302, daffairs=302, superuser=302),
     "motions:report_submit": post(403, staffs=302, anonymous=LOGIN),
-    "motions:review": get(
-        404,
-        deputies=403,
-        anonymous=LOGIN,
-        liaison=403,
-        staff=200,
-        daffairs=200,
-        committee=403,
-        superuser=200,
-    ),
-    "motions:submit": post(
-        403, recorders=404, experts=404, anonymous=LOGIN, deputy=302, other_liaison=404
-    ),
-    "motions:unpublish_update": post(
-        404,
-        deputies=403,
-        anonymous=LOGIN,
-        liaison=403,
-        staff=302,
-        daffairs=403,
-        committee=302,
-        superuser=302,
-    ),
+    "motions:review": office_action(get, 200, "daffairs"),
+    "motions:submit": post(403, strangers=404, anonymous=LOGIN, deputy=302),
+    "motions:unpublish_update": office_action(post, 302, "committee"),
     "motions:update_file": get(200),
-    "motions:withdraw": post(
-        403, recorders=404, experts=404, anonymous=LOGIN, deputy=302, other_liaison=404
-    ),
+    "motions:withdraw": post(403, strangers=404, anonymous=LOGIN, deputy=302),
     "obligation-accept": post(404, staffs=200, anonymous=403),
     "obligation-decide-extension": post(404, staffs=400, anonymous=403),
     "obligation-detail": get(404, staffs=200, anonymous=403, liaison=200),
@@ -310,37 +266,23 @@ TABLE: dict[str, Row] = {
     "obligation-return-report": post(404, staffs=400, anonymous=403),
     "obligation-submit": post(404, staffs=403, anonymous=403, liaison=400),
     "obligation-urge": post(404, staffs=201, anonymous=403),
-    "portal-motion-add-unit": post(
-        400, recorders=404, experts=404, anonymous=403, other_liaison=404
-    ),
-    "portal-motion-advance": post(
-        403, recorders=404, experts=404, other_liaison=404, staff=200, committee=200, superuser=200
-    ),
-    "portal-motion-answer-assignment": post(
-        400, recorders=404, experts=404, anonymous=403, other_liaison=404
-    ),
-    "portal-motion-assign": post(400, recorders=404, experts=404, anonymous=403, other_liaison=404),
-    "portal-motion-close": post(
-        403, recorders=404, experts=404, other_liaison=404, staff=400, committee=400, superuser=400
-    ),
-    "portal-motion-cosign": post(403, recorders=404, experts=404, other_liaison=404),
-    "portal-motion-detail": get(200, recorders=404, experts=404, anonymous=403, other_liaison=404),
-    "portal-motion-extend": post(400, recorders=404, experts=404, anonymous=403, other_liaison=404),
-    "portal-motion-follow": post(204, recorders=404, experts=404, anonymous=403, other_liaison=404),
-    "portal-motion-invite": post(403, recorders=404, experts=404, deputy=409, other_liaison=404),
+    "portal-motion-add-unit": post(400, strangers=404, anonymous=403),
+    "portal-motion-advance": post(403, strangers=404, staff=200, committee=200, superuser=200),
+    "portal-motion-answer-assignment": post(400, strangers=404, anonymous=403),
+    "portal-motion-assign": post(400, strangers=404, anonymous=403),
+    "portal-motion-close": post(403, strangers=404, staff=400, committee=400, superuser=400),
+    "portal-motion-cosign": post(403, strangers=404),
+    "portal-motion-detail": get(200, strangers=404, anonymous=403),
+    "portal-motion-extend": post(400, strangers=404, anonymous=403),
+    "portal-motion-follow": post(204, strangers=404, anonymous=403),
+    "portal-motion-invite": post(403, strangers=404, deputy=409),
     "portal-motion-list": get(200, anonymous=403),
-    "portal-motion-post-update": post(
-        400, recorders=404, experts=404, anonymous=403, other_liaison=404
-    ),
-    "portal-motion-publish-update": post(
-        400, recorders=404, experts=404, anonymous=403, other_liaison=404
-    ),
-    "portal-motion-review": post(400, recorders=404, experts=404, anonymous=403, other_liaison=404),
-    "portal-motion-submit": post(403, recorders=404, experts=404, deputy=409, other_liaison=404),
-    "portal-motion-unfollow": post(
-        204, recorders=404, experts=404, anonymous=403, other_liaison=404
-    ),
-    "portal-motion-withdraw": post(403, recorders=404, experts=404, deputy=409, other_liaison=404),
+    "portal-motion-post-update": post(400, strangers=404, anonymous=403),
+    "portal-motion-publish-update": post(400, strangers=404, anonymous=403),
+    "portal-motion-review": post(400, strangers=404, anonymous=403),
+    "portal-motion-submit": post(403, strangers=404, deputy=409),
+    "portal-motion-unfollow": post(204, strangers=404, anonymous=403),
+    "portal-motion-withdraw": post(403, strangers=404, deputy=409),
     "portal:dashboard": get(200, anonymous=LOGIN),
     "portal:deadlines": get(403, staffs=200, anonymous=LOGIN),
     "portal:deadlines_export": get(403, staffs=200, anonymous=LOGIN),

@@ -192,21 +192,16 @@ def build() -> World:  # noqa: PLR0915 - one story, told in order
     )
     Mandate.objects.filter(deputy=deputy.deputy).update(station=station, is_committee_member=True)
     Mandate.objects.filter(deputy=other_deputy.deputy).update(station=other_station)
-    o["reception_day"] = dep.schedule_reception_day(
-        station,
-        date=dt.date(2026, 11, 11),
-        starts_at=dt.time(14, 30),
-        ends_at=dt.time(17, 0),
-        deputies=[deputy.deputy],
-        topic="听取选民意见",
-    )
-    o["future_reception_day"] = dep.schedule_reception_day(
-        station,
-        date=dt.date(2026, 12, 9),
-        starts_at=dt.time(14, 30),
-        ends_at=dt.time(17, 0),
-        deputies=[deputy.deputy],
-        topic="听取选民意见",
+    o["reception_day"], o["future_reception_day"] = (
+        dep.schedule_reception_day(
+            station,
+            date=day,
+            starts_at=dt.time(14, 30),
+            ends_at=dt.time(17, 0),
+            deputies=[deputy.deputy],
+            topic="听取选民意见",
+        )
+        for day in (dt.date(2026, 11, 11), dt.date(2026, 12, 9))
     )
     o["opinion"] = dep.record_opinion(
         station,
@@ -309,17 +304,21 @@ def build() -> World:  # noqa: PLR0915 - one story, told in order
     from congress.models import Obligation
 
     o["obligation"] = Obligation.objects.filter(unit=unit).order_by("pk").first()
-    generic = deadlines.open_obligation(
-        unit=unit,
-        kind="test.report",
-        subject=o["regulation"],
-        title="实施情况报告",
-        starts_on=dt.date(2026, 11, 1),
-        due_date=dt.date(2026, 12, 31),
-        supervising_office=office,
-        actor=staff,
-        now=at("2026-11-01"),
-    )
+
+    def report_owed(subject, title: str) -> Obligation:
+        return deadlines.open_obligation(
+            unit=unit,
+            kind="test.report",
+            subject=subject,
+            title=title,
+            starts_on=dt.date(2026, 11, 1),
+            due_date=dt.date(2026, 12, 31),
+            supervising_office=office,
+            actor=staff,
+            now=at("2026-11-01"),
+        )
+
+    generic = report_owed(o["regulation"], "实施情况报告")
     o["document"] = deadlines.submit_report(
         generic,
         actor=liaison,
@@ -329,17 +328,7 @@ def build() -> World:  # noqa: PLR0915 - one story, told in order
         now=at("2026-11-10"),
     )
     o["generic_obligation"] = generic
-    ext_ob = deadlines.open_obligation(
-        unit=unit,
-        kind="test.report",
-        subject=o["training"],
-        title="培训情况报告",
-        starts_on=dt.date(2026, 11, 1),
-        due_date=dt.date(2026, 12, 31),
-        supervising_office=office,
-        actor=staff,
-        now=at("2026-11-01"),
-    )
+    ext_ob = report_owed(o["training"], "培训情况报告")
     o["extension"] = deadlines.request_extension(
         ext_ob,
         actor=liaison,
