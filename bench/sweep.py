@@ -1,6 +1,7 @@
 """Benchmark the deadline sweep: N open obligations, one sweeper and two at once, obligations/s.
 
-    python bench/sweep.py [--n 100000] [--batch 2000] [--history N] [--two] [--explain] [--keep]
+    python bench/sweep.py [--n 100000] [--batch 2000] [--history N] [--two] [--explain] [--floor]
+                          [--keep]
     DATABASE_URL=postgres://…/scratch python bench/sweep.py --n 1000000 --two --explain
 
 Runs standalone against the configured database (DATABASE_URL: PostgreSQL, or SQLite by default;
@@ -15,6 +16,9 @@ Measured, one JSON line each:
 - `first`: one sweeper, the first sweep over fresh data (everything owed at once);
 - `repeat`: the same clock again (steady state: nothing new to send);
 - `next_day`: the clock one day later (a normal day's work);
+- `floor` (--floor, PostgreSQL): the same rows as the first sweep wrote, written by bare
+  set-based statements (no planning, no checks, no texts) in batches of the same size, each
+  committed, then removed: the database's own limit for that work;
 - `two_sweepers` (--two): fresh data again, two processes sweeping at the same moment; checks
   that no notice and no notification exists twice;
 - `explain` (--explain, PostgreSQL): the plans (EXPLAIN ANALYZE, BUFFERS) of the batch's scan
@@ -305,6 +309,94 @@ def explain(now: dt.datetime, batch: int) -> dict[str, list[str]]:
     return out
 
 
+def floor(batch: int) -> dict:
+    """The database's own limit for the first sweep's writes (PostgreSQL): the same number of
+    notices, state changes, events and notifications the first sweep just wrote, written by bare
+    set-based statements with no planning, no checks and no texts to format — in batches of the
+    same size, each committed (its deferred foreign-key checks included) — into the same
+    tables with the same indexes and constraints; then removed again. The sweep's time over
+    this floor says how near the database's limit it runs."""
+    t = _tables()
+    ct = ContentType.objects.get_for_model(Obligation).pk
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT n.id FROM {t['notice']} n JOIN {t['obligation']} o ON o.id = n.obligation_id"
+            " WHERE o.kind = %s ORDER BY n.id",
+            [KIND],
+        )
+        notices = [row[0] for row in cur.fetchall()]
+        cur.execute(
+            f"SELECT count(*) FROM {t['notification']} WHERE subject_type_id = %s OR"
+            " (subject_type_id IS NULL AND key LIKE 'deadline:notices:%%')",
+            [ct],
+        )
+        (notifications,) = cur.fetchone()
+        cur.execute(
+            f"SELECT id FROM {t['obligation']} WHERE kind = %s AND state = 'overdue' ORDER BY id",
+            [KIND],
+        )
+        overdue = [row[0] for row in cur.fetchall()]
+        cur.execute(f"SELECT min(id) FROM {t['user']}")
+        (user_id,) = cur.fetchone()
+    steps = max(1, -(-len(notices) // batch))
+    per_step = {
+        "notices": -(-len(notices) // steps),
+        "overdue": -(-len(overdue) // steps),
+        "notifications": -(-notifications // steps),
+    }
+    t0 = time.perf_counter()
+    cpu0 = cpu_seconds()
+    for step in range(steps):
+        lo = step * per_step["notices"]
+        ids = notices[lo : lo + per_step["notices"]]
+        changed = overdue[step * per_step["overdue"] : (step + 1) * per_step["overdue"]]
+        with transaction.atomic(), connection.cursor() as cur:
+            # a copy of each notice under another key: same row width, same index entries
+            cur.execute(
+                f"INSERT INTO {t['notice']} (obligation_id, kind, key, note, claim, created_at)"
+                f" SELECT obligation_id, kind, key || ':floor', '', 'floor', created_at"
+                f" FROM {t['notice']} WHERE id = ANY(%s)",
+                [ids],
+            )
+            # the overdue transition changes an indexed column, as the sweep's does
+            cur.execute(
+                f"UPDATE {t['obligation']} SET state = 'open', overdue_since = NULL"
+                " WHERE id = ANY(%s)",
+                [changed],
+            )
+            cur.execute(
+                f"INSERT INTO {t['event']} (obligation_id, kind, from_state, to_state, note, at)"
+                " SELECT id, 'floor', 'overdue', 'open', 'floor', now() FROM unnest(%s::bigint[]) id",
+                [changed],
+            )
+            cur.execute(
+                f"INSERT INTO {t['notification']} (recipient_id, kind, key, title, body, url,"
+                " subject_type_id, subject_id, created_at, email_state)"
+                " SELECT %s, 'floor', 'floor:' || g || ':' || %s, 'floor', 'floor', '', NULL,"
+                " NULL, now(), 'skipped' FROM generate_series(1, %s) g",
+                [user_id, step, per_step["notifications"]],
+            )
+    elapsed = time.perf_counter() - t0
+    cpu = cpu_seconds() - cpu0
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(f"DELETE FROM {t['notification']} WHERE kind = 'floor'")
+        cur.execute(f"DELETE FROM {t['event']} WHERE kind = 'floor'")
+        cur.execute(f"DELETE FROM {t['notice']} WHERE claim = 'floor'")
+        cur.execute(f"UPDATE {t['obligation']} SET state = 'overdue' WHERE id = ANY(%s)", [overdue])
+    rows = len(notices) + 2 * len(overdue) + notifications
+    return {
+        "batches": steps,
+        "notices": len(notices),
+        "state_changes": len(overdue),
+        "events": len(overdue),
+        "notifications": notifications,
+        "rows": rows,
+        "seconds": round(elapsed, 2),
+        "rows_per_second": round(rows / elapsed) if elapsed else None,
+        "cpu_seconds": round(cpu, 2),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=100_000)
@@ -312,6 +404,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=None)
     parser.add_argument("--two", action="store_true", help="also two sweepers at once")
     parser.add_argument("--explain", action="store_true", help="the claim query's plan (PG)")
+    parser.add_argument("--floor", action="store_true", help="the writes' floor (PG)")
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--now", help=argparse.SUPPRESS)
@@ -338,6 +431,9 @@ def main() -> None:
         print(json.dumps({"explain": plan}, ensure_ascii=False), flush=True)
     log("one sweeper: first sweep")
     print(json.dumps({"first": timed(now, args.batch)}), flush=True)
+    if args.floor and connection.vendor == "postgresql":
+        log("the database's floor for the first sweep's writes")
+        print(json.dumps({"floor": floor(args.batch)}), flush=True)
     log("one sweeper: repeat sweep (nothing new)")
     print(json.dumps({"repeat": timed(now + dt.timedelta(minutes=15), args.batch)}), flush=True)
     log("one sweeper: the next day")

@@ -357,6 +357,27 @@ BODIES = {
     NoticeKind.ESCALATION: _("Overdue for %(days)s days. Please follow up with the unit."),
 }
 
+# A batch that owes one recipient several notices of one kind sends them one digest (a liaison
+# of a unit with twenty reports due is told once, not twenty times; so is the general office on
+# a day many reports fall overdue). `count` is at least 2, so the plural is always the right form
+# in the portal's languages (Chinese has one form, English says "reports").
+DIGEST_TITLES = {
+    NoticeKind.REMINDER: _("Reminder: %(count)s reports are due soon"),
+    NoticeKind.OVERDUE: _("Overdue: %(count)s reports have passed their due date"),
+    NoticeKind.ESCALATION: _("Escalation: %(count)s reports are overdue"),
+}
+DIGEST_BODIES = {
+    NoticeKind.REMINDER: _(
+        "Submit them in the unit portal, or ask for extensions before their due dates."
+    ),
+    NoticeKind.OVERDUE: _("Submit them in the unit portal as soon as possible."),
+    NoticeKind.ESCALATION: _("Please follow up with the units."),
+}
+DIGEST_LINE = _("%(title)s (%(unit)s, due %(date)s)")
+DIGEST_MORE = _("… and %(count)s more")
+# The digest lists the first reports by due date; the link opens the whole list.
+DIGEST_LINES = 20
+
 
 def _url_template() -> str:
     """The obligation page's URL with a placeholder: one `reverse` per batch, not per row."""
@@ -366,57 +387,91 @@ def _url_template() -> str:
     return obligation_url(probe).replace("987654321", "{pk}")
 
 
+def digest_url(kind: str) -> str:
+    """Where a digest links: the reports list (overdue ones for overdue notices and escalations;
+    the list shows what is still owed first)."""
+    from django.urls import reverse
+
+    url = reverse("portal:obligations")
+    return url if kind == NoticeKind.REMINDER else f"{url}?state={ObligationState.OVERDUE}"
+
+
+def digest_body(kind: str, lines: list[str], count: int) -> str:
+    """The digest's text: the advice, a blank line, one line a report (at most DIGEST_LINES),
+    then how many more. The set-based sweep builds the same text in SQL."""
+    text = str(DIGEST_BODIES[kind]) + "\n\n" + "\n".join(lines[:DIGEST_LINES])
+    if count > DIGEST_LINES:
+        text += "\n" + str(DIGEST_MORE) % {"count": count - DIGEST_LINES}
+    return text
+
+
 def _notify_batch(mine, *, now, ctx: _Context) -> int:
     liaisons, staff = _recipients(mine, ctx)
     today = timezone.localdate(now)
     url_template = _url_template()
-    # Texts are rendered once per notice and language (not per recipient).
-    templates: dict[tuple[str, str], tuple[str, str]] = {}
 
-    def texts(kind: str, language: str) -> tuple[str, str]:
-        found = templates.get((kind, language))
-        if found is None:
-            with translation.override(language):
-                found = (str(TITLES[kind]), str(BODIES[kind]))
-            templates[(kind, language)] = found
-        return found
-
-    rows: list[Notification] = []
-    for notice, notice_id in mine:
+    # One group per recipient and kind of notice, in the order the digest lists them.
+    groups: dict[tuple[int, str], tuple] = {}
+    for notice, notice_id in sorted(
+        mine, key=lambda m: (m[0].obligation.due_date, m[0].obligation.pk, m[1])
+    ):
         ob = notice.obligation
         if notice.kind == NoticeKind.ESCALATION:
             people = staff.get(ob.supervising_office_id or ctx.general_office_id, [])
         else:
             people = liaisons.get(ob.unit_id, [])
-        params = {
-            "title": ob.title,
-            "date": ob.due_date.isoformat(),
-            "unit": ob.unit.name,
-            "days": abs((ob.due_date - today).days),
-        }
-        url = url_template.format(pk=ob.pk) if url_template else ""
-        key = f"deadline:notice:{notice_id}"
-        kind = f"deadline.{notice.kind}"
-        seen = set()
         for user in people:
-            if user.pk in seen:
-                continue
-            seen.add(user.pk)
-            title, body = texts(notice.kind, user.language or settings.LANGUAGE_CODE)
-            rows.append(
-                Notification(
-                    recipient_id=user.pk,
-                    kind=kind,
-                    key=key,
-                    title=(title % params)[:200],
-                    body=body % params,
-                    url=url,
-                    subject_type_id=ctx.content_type_id,
-                    subject_id=ob.pk,
-                    created_at=now,
-                    email_state="pending" if user.email else "skipped",
-                )
+            items = groups.setdefault((user.pk, notice.kind), (user, []))[1]
+            if not items or items[-1][1] != notice_id:  # a user listed twice in one unit
+                items.append((notice, notice_id))
+
+    rows: list[Notification] = []
+    for (_pk, kind), (user, items) in groups.items():
+        language = user.language or settings.LANGUAGE_CODE
+        with translation.override(language):
+            if len(items) == 1:
+                notice, notice_id = items[0]
+                ob = notice.obligation
+                params = {
+                    "title": ob.title,
+                    "date": ob.due_date.isoformat(),
+                    "unit": ob.unit.name,
+                    "days": abs((ob.due_date - today).days),
+                }
+                title, body = str(TITLES[kind]) % params, str(BODIES[kind]) % params
+                key = f"deadline:notice:{notice_id}"
+                url = url_template.format(pk=ob.pk) if url_template else ""
+                subject_type_id, subject_id = ctx.content_type_id, ob.pk
+            else:
+                line = str(DIGEST_LINE)
+                lines = [
+                    "- "
+                    + line
+                    % {
+                        "title": n.obligation.title,
+                        "unit": n.obligation.unit.name,
+                        "date": n.obligation.due_date.isoformat(),
+                    }
+                    for n, _id in items[:DIGEST_LINES]
+                ]
+                title = str(DIGEST_TITLES[kind]) % {"count": len(items)}
+                body = digest_body(kind, lines, len(items))
+                key = f"deadline:notices:{min(i for _n, i in items)}"
+                url, subject_type_id, subject_id = digest_url(kind), None, None
+        rows.append(
+            Notification(
+                recipient_id=user.pk,
+                kind=f"deadline.{kind}",
+                key=key,
+                title=title[:200],
+                body=body,
+                url=url,
+                subject_type_id=subject_type_id,
+                subject_id=subject_id,
+                created_at=now,
+                email_state="pending" if user.email else "skipped",
             )
+        )
     if rows:
         # 1 query (per chunk of the backend's parameter limit): the notices are ours (claimed
         # above), so there are no existing rows to look up first.
@@ -452,18 +507,19 @@ WITH scanned AS MATERIALIZED (
 ),
 wanted AS MATERIALIZED (
     -- the obligations that have something to do: a notice not sent yet, or the overdue
-    -- transition (in a steady state most have nothing: no lock, no write for them)
+    -- transition (in a steady state most have nothing: no lock, no write for them).
+    -- OFFSET 0 keeps each NOT EXISTS a probe of notice_once per row: without it the planner may
+    -- hash every escalation notice ever sent, once per batch (a cost growing with the history)
     SELECT s.id FROM scanned s
     WHERE (s.state IN ('open', 'returned') AND s.late > 0)
        OR (s.late >= %(every)s AND NOT EXISTS (
               SELECT 1 FROM {notice} n WHERE n.obligation_id = s.id AND n.kind = 'escalation'
                  AND n.key = 'escalation:' || to_char(s.due_date, 'YYYY-MM-DD') || ':'
-                             || (s.late / %(every)s)))
+                             || (s.late / %(every)s) OFFSET 0))
        OR (s.state IN ('open', 'returned') AND s.late <= 0 AND NOT EXISTS (
               SELECT 1 FROM {notice} n WHERE n.obligation_id = s.id AND n.kind = 'reminder'
                  AND n.key = 'reminder:' || to_char(s.due_date, 'YYYY-MM-DD') || ':'
-                             || (SELECT min(x) FROM unnest(%(offsets)s::int[]) AS x
-                                 WHERE x >= -s.late)))
+                             || {offset_of_s} OFFSET 0))
 ),
 claimed AS MATERIALIZED (
     -- lock them (SKIP LOCKED: a concurrent sweeper has them); the locked rows are re-read
@@ -477,12 +533,9 @@ claimed AS MATERIALIZED (
 ),
 planned AS (
     SELECT c.id AS obligation_id, 'reminder' AS kind,
-           'reminder:' || to_char(c.due_date, 'YYYY-MM-DD') || ':' || r.offset_days AS key
+           'reminder:' || to_char(c.due_date, 'YYYY-MM-DD') || ':' || {offset_of_c} AS key
     FROM claimed c
-    CROSS JOIN LATERAL (
-        SELECT min(x) AS offset_days FROM unnest(%(offsets)s::int[]) AS x WHERE x >= -c.late
-    ) r
-    WHERE c.state IN ('open', 'returned') AND c.late <= 0 AND r.offset_days IS NOT NULL
+    WHERE c.state IN ('open', 'returned') AND c.late <= 0 AND {offset_of_c} IS NOT NULL
     UNION ALL
     SELECT c.id, 'overdue', 'overdue:' || to_char(c.due_date, 'YYYY-MM-DD')
     FROM claimed c
@@ -526,9 +579,10 @@ events AS (
     SELECT id, 'overdue', from_state, 'overdue', 'sweep', %(now)s FROM changed WHERE to_overdue
     RETURNING 1
 ),
-texts (kind, lang, title, body) AS (
+texts (kind, lang, title, body, many_title, many_body, line, more) AS (
     SELECT * FROM unnest(%(t_kind)s::text[], %(t_lang)s::text[], %(t_title)s::text[],
-                         %(t_body)s::text[])
+                         %(t_body)s::text[], %(t_many_title)s::text[], %(t_many_body)s::text[],
+                         %(t_line)s::text[], %(t_more)s::text[])
 ),
 targets AS (
     SELECT n.id AS notice_id, n.kind, c.id AS obligation_id, c.title, c.due_date, c.late,
@@ -538,17 +592,17 @@ targets AS (
                 THEN COALESCE(c.supervising_office_id, %(office)s) ELSE c.unit_id END AS target
     FROM notices n JOIN claimed c ON c.id = n.obligation_id
 ),
-sent AS (
-    INSERT INTO {notification} (recipient_id, kind, key, title, body, url, subject_type_id,
-                                subject_id, created_at, email_state)
+recipients AS (
+    -- each notice's recipients, once each, with the texts of their language
     SELECT DISTINCT ON (t.notice_id, u.id)
-        u.id, 'deadline.' || t.kind, 'deadline:notice:' || t.notice_id,
-        left(format(COALESCE(own.title, dflt.title), t.title, to_char(t.due_date, 'YYYY-MM-DD'),
-                    un.name, abs(t.late)), 200),
-        format(COALESCE(own.body, dflt.body), t.title, to_char(t.due_date, 'YYYY-MM-DD'),
-               un.name, abs(t.late)),
-        %(url_head)s || t.obligation_id || %(url_tail)s, %(ct)s, t.obligation_id, %(now)s,
-        CASE WHEN u.email <> '' THEN 'pending' ELSE 'skipped' END
+        t.notice_id, t.kind, t.obligation_id, t.title, t.due_date, t.late, un.name AS unit,
+        u.id AS user_id, u.email,
+        COALESCE(own.title, dflt.title) AS t_title, COALESCE(own.body, dflt.body) AS t_body,
+        COALESCE(own.many_title, dflt.many_title) AS t_many_title,
+        COALESCE(own.many_body, dflt.many_body) AS t_many_body,
+        COALESCE(own.more, dflt.more) AS t_more,
+        '- ' || format(COALESCE(own.line, dflt.line), t.title, to_char(t.due_date, 'YYYY-MM-DD'),
+                       un.name) AS line
     FROM targets t
     JOIN {membership} m ON m.unit_id = t.target AND m.role = t.role AND m.is_active
     JOIN {user} u ON u.id = m.user_id AND u.is_active
@@ -556,6 +610,46 @@ sent AS (
     JOIN texts dflt ON dflt.kind = t.kind AND dflt.lang = %(default_lang)s
     LEFT JOIN texts own ON own.kind = t.kind AND own.lang = u.language
     ORDER BY t.notice_id, u.id
+),
+digests AS (
+    -- one notification per recipient and kind: the notice itself when there is one, a digest
+    -- of them (the first DIGEST_LINES by due date, then how many more) when there are several;
+    -- min() of a group of one is its only row
+    SELECT user_id, kind, count(*) AS n, min(notice_id) AS first_notice,
+           min(obligation_id) AS obligation_id, min(title) AS title, min(due_date) AS due_date,
+           min(late) AS late, min(unit) AS unit, min(email) AS email,
+           min(t_title) AS t_title, min(t_body) AS t_body, min(t_many_title) AS t_many_title,
+           min(t_many_body) AS t_many_body, min(t_more) AS t_more,
+           array_to_string((array_agg(line ORDER BY due_date, obligation_id, notice_id))
+                           [1:%(lines)s], E'\n') AS lines
+    FROM recipients
+    GROUP BY user_id, kind
+),
+sent AS (
+    INSERT INTO {notification} (recipient_id, kind, key, title, body, url, subject_type_id,
+                                subject_id, created_at, email_state)
+    SELECT
+        d.user_id, 'deadline.' || d.kind,
+        CASE WHEN d.n = 1 THEN 'deadline:notice:' ELSE 'deadline:notices:' END || d.first_notice,
+        left(CASE WHEN d.n = 1
+                  THEN format(d.t_title, d.title, to_char(d.due_date, 'YYYY-MM-DD'), d.unit,
+                              abs(d.late))
+                  ELSE format(d.t_many_title, NULL, NULL, NULL, NULL, d.n) END, 200),
+        CASE WHEN d.n = 1
+             THEN format(d.t_body, d.title, to_char(d.due_date, 'YYYY-MM-DD'), d.unit,
+                         abs(d.late))
+             ELSE d.t_many_body || E'\n\n' || d.lines
+                  || CASE WHEN d.n > %(lines)s
+                          THEN E'\n' || format(d.t_more, NULL, NULL, NULL, NULL,
+                                                d.n - %(lines)s)
+                          ELSE '' END END,
+        CASE WHEN d.n = 1 THEN %(url_head)s || d.obligation_id || %(url_tail)s
+             WHEN d.kind = 'reminder' THEN %(list_url)s ELSE %(overdue_list_url)s END,
+        CASE WHEN d.n = 1 THEN %(ct)s::int END,
+        CASE WHEN d.n = 1 THEN d.obligation_id END,
+        %(now)s,
+        CASE WHEN d.email <> '' THEN 'pending' ELSE 'skipped' END
+    FROM digests d
     -- no ON CONFLICT: the key names a notice inserted by this very statement, so no row can
     -- exist already (a speculative insertion per row would cost more than the check is worth)
     RETURNING 1
@@ -582,7 +676,7 @@ ORDER BY o.due_date, o.id
 LIMIT %(size)s
 """
 
-_FIELDS = {"title": 1, "date": 2, "unit": 3, "days": 4}
+_FIELDS = {"title": 1, "date": 2, "unit": 3, "days": 4, "count": 5}
 _PLACEHOLDER = re.compile(r"%%|%\((\w+)\)s|%")
 
 
@@ -598,6 +692,16 @@ def pg_format(template: str) -> str:
         raise ValueError(f"unsupported placeholder in a notice text: {template!r}")
 
     return _PLACEHOLDER.sub(repl, template)
+
+
+def _offset_case(late: str, offsets) -> str:
+    """`reminder_offset()` as a SQL expression: the smallest offset ≥ the days left, NULL when
+    none (a CASE over this sweep's offsets, smallest first; no subquery per row)."""
+    days = sorted({int(o) for o in offsets})
+    if not days:
+        return "NULL::int"
+    whens = " ".join(f"WHEN -{late} <= {d} THEN {d}" for d in days)
+    return f"(CASE {whens} END)"
 
 
 def _tables() -> dict[str, str]:
@@ -617,28 +721,36 @@ class _SetRun:
     texts in every language, rendered once per sweep)."""
 
     def __init__(self, now, today, offsets, every, ctx: _Context) -> None:
-        self.sql = _SET_SQL.format(**_tables())
-        kinds, langs, titles, bodies = [], [], [], []
+        self.sql = _SET_SQL.format(
+            **_tables(),
+            offset_of_s=_offset_case("s.late", offsets),
+            offset_of_c=_offset_case("c.late", offsets),
+        )
+        columns: dict[str, list[str]] = defaultdict(list)
         for code, _name in settings.LANGUAGES:
             with translation.override(code):
                 for kind in (NoticeKind.REMINDER, NoticeKind.OVERDUE, NoticeKind.ESCALATION):
-                    kinds.append(str(kind))
-                    langs.append(code)
-                    titles.append(pg_format(str(TITLES[kind])))
-                    bodies.append(pg_format(str(BODIES[kind])))
+                    columns["t_kind"].append(str(kind))
+                    columns["t_lang"].append(code)
+                    columns["t_title"].append(pg_format(str(TITLES[kind])))
+                    columns["t_body"].append(pg_format(str(BODIES[kind])))
+                    columns["t_many_title"].append(pg_format(str(DIGEST_TITLES[kind])))
+                    # the advice itself has no placeholders: a literal, not a format()
+                    columns["t_many_body"].append(str(DIGEST_BODIES[kind]))
+                    columns["t_line"].append(pg_format(str(DIGEST_LINE)))
+                    columns["t_more"].append(pg_format(str(DIGEST_MORE)))
         head, _, tail = _url_template().partition("{pk}")
         self.params = {
             "today": today,
             "now": now,
-            "offsets": list(offsets),
             "every": every,
             "claim": uuid.uuid4().hex,
             "office": ctx.general_office_id,
             "ct": ctx.content_type_id,
-            "t_kind": kinds,
-            "t_lang": langs,
-            "t_title": titles,
-            "t_body": bodies,
+            **columns,
+            "lines": DIGEST_LINES,
+            "list_url": digest_url(NoticeKind.REMINDER),
+            "overdue_list_url": digest_url(NoticeKind.OVERDUE),
             "default_lang": settings.LANGUAGE_CODE,
             "url_head": head,
             "url_tail": tail,

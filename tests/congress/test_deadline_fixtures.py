@@ -7,16 +7,17 @@ itself), due on a fixed date, swept with an explicit clock.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from congress import deadlines
-from congress.models import DeadlineRule, Obligation
+from congress.models import DeadlineRule, Notification, Obligation
 
 TZ = ZoneInfo("Asia/Shanghai")
 
-__all__ = ["TZ", "at", "make_obligation", "rule"]
+__all__ = ["TZ", "at", "make_obligation", "rule", "told"]
 
 
 def at(day: dt.date | str, hour: int = 9) -> dt.datetime:
@@ -24,6 +25,24 @@ def at(day: dt.date | str, hour: int = 9) -> dt.datetime:
     if isinstance(day, str):
         day = dt.date.fromisoformat(day)
     return dt.datetime(day.year, day.month, day.day, hour, tzinfo=TZ)
+
+
+def told(recipient) -> Counter:
+    """(kind, obligation title) → how many of `recipient`'s deadline notifications name it. A
+    notice sent alone names its obligation (its subject); a digest names one report a line
+    ("- 《title》（unit，截止 date）", or "- title (unit, due date)" in English). Each notice sent exactly once gives a count of 1."""
+    out: Counter = Counter()
+    for note in Notification.objects.filter(recipient=recipient, kind__startswith="deadline."):
+        kind = note.kind.removeprefix("deadline.")
+        if note.key.startswith("deadline:notice:"):
+            out[(kind, Obligation.objects.get(pk=note.subject_id).title)] += 1
+        else:
+            for line in note.body.split("\n\n", 1)[1].splitlines():
+                if line.startswith("- 《"):  # Chinese: 《title》（unit，截止 date）
+                    out[(kind, line[3:].rsplit("》", 1)[0])] += 1
+                elif line.startswith("- "):  # English: title (unit, due date)
+                    out[(kind, line[2:].rsplit(" (", 1)[0])] += 1
+    return out
 
 
 @pytest.fixture
