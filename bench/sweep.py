@@ -177,6 +177,11 @@ def cleanup() -> None:
             f"DELETE FROM {t['notification']} WHERE subject_type_id = %s AND subject_id IN ({ids})",
             [ct, KIND],
         )
+        # digests have no subject: they went to the bench's own users
+        cur.execute(
+            f"DELETE FROM {t['notification']} WHERE recipient_id IN"
+            f" (SELECT id FROM {t['user']} WHERE username LIKE 'bench-%%')"
+        )
         cur.execute(f"DELETE FROM {t['notice']} WHERE obligation_id IN ({ids})", [KIND])
         cur.execute(f"DELETE FROM {t['event']} WHERE obligation_id IN ({ids})", [KIND])
         cur.execute(f"DELETE FROM {t['obligation']} WHERE kind = %s", [KIND])
@@ -309,7 +314,7 @@ def explain(now: dt.datetime, batch: int) -> dict[str, list[str]]:
     return out
 
 
-def floor(batch: int) -> dict:
+def floor(batches: int) -> dict:
     """The database's own limit for the first sweep's writes (PostgreSQL): the same number of
     notices, state changes, events and notifications the first sweep just wrote, written by bare
     set-based statements with no planning, no checks and no texts to format — in batches of the
@@ -317,7 +322,6 @@ def floor(batch: int) -> dict:
     tables with the same indexes and constraints; then removed again. The sweep's time over
     this floor says how near the database's limit it runs."""
     t = _tables()
-    ct = ContentType.objects.get_for_model(Obligation).pk
     with connection.cursor() as cur:
         cur.execute(
             f"SELECT n.id FROM {t['notice']} n JOIN {t['obligation']} o ON o.id = n.obligation_id"
@@ -326,9 +330,8 @@ def floor(batch: int) -> dict:
         )
         notices = [row[0] for row in cur.fetchall()]
         cur.execute(
-            f"SELECT count(*) FROM {t['notification']} WHERE subject_type_id = %s OR"
-            " (subject_type_id IS NULL AND key LIKE 'deadline:notices:%%')",
-            [ct],
+            f"SELECT count(*) FROM {t['notification']} WHERE recipient_id IN"
+            f" (SELECT id FROM {t['user']} WHERE username LIKE 'bench-%%')"
         )
         (notifications,) = cur.fetchone()
         cur.execute(
@@ -338,7 +341,7 @@ def floor(batch: int) -> dict:
         overdue = [row[0] for row in cur.fetchall()]
         cur.execute(f"SELECT min(id) FROM {t['user']}")
         (user_id,) = cur.fetchone()
-    steps = max(1, -(-len(notices) // batch))
+    steps = max(1, batches)  # as many transactions as the first sweep committed
     per_step = {
         "notices": -(-len(notices) // steps),
         "overdue": -(-len(overdue) // steps),
@@ -430,10 +433,11 @@ def main() -> None:
         plan = explain(now, args.batch)
         print(json.dumps({"explain": plan}, ensure_ascii=False), flush=True)
     log("one sweeper: first sweep")
-    print(json.dumps({"first": timed(now, args.batch)}), flush=True)
+    first = timed(now, args.batch)
+    print(json.dumps({"first": first}), flush=True)
     if args.floor and connection.vendor == "postgresql":
         log("the database's floor for the first sweep's writes")
-        print(json.dumps({"floor": floor(args.batch)}), flush=True)
+        print(json.dumps({"floor": floor(first["batches"])}), flush=True)
     log("one sweeper: repeat sweep (nothing new)")
     print(json.dumps({"repeat": timed(now + dt.timedelta(minutes=15), args.batch)}), flush=True)
     log("one sweeper: the next day")

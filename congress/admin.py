@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -249,10 +250,19 @@ class ObligationAdmin(admin.ModelAdmin):
         "accepted_at",
         "accepted_by",
         "overdue_since",
-        "last_escalated_at",
+        "last_escalated",
         "created_at",
     ]
     inlines = [ObligationDocumentInline, ObligationEventInline]
+
+    @admin.display(description=_("last escalated"))
+    def last_escalated(self, obj):
+        # read from the notice ledger (Obligation.last_escalated_at), shown like a date field
+        when = obj.last_escalated_at
+        if when is None:
+            return self.get_empty_value_display()
+        return formats.localize(timezone.localtime(when))
+
     actions = ["urge", "accept"]
 
     @admin.action(description=_("Urge the owing units (催办)"))

@@ -544,8 +544,8 @@ def decide_extension(
         ob.due_date = new_due
         fields = ["due_date"]
         if ob.state == ObligationState.OVERDUE:
-            ob.state, ob.overdue_since, ob.last_escalated_at = ObligationState.OPEN, None, None
-            fields += ["state", "overdue_since", "last_escalated_at"]
+            ob.state, ob.overdue_since = ObligationState.OPEN, None
+            fields += ["state", "overdue_since"]
         ob.save(update_fields=fields)
         _event(
             ob,

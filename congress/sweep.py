@@ -282,7 +282,6 @@ def _sweep_batch(batch, *, now, today, offsets, every, ctx: _Context, result: Sw
             for n in missing
             if (n.obligation.pk, n.kind, n.key) in ours
         ]
-    by_ob = {ob.pk: ob for ob in batch}
     # The overdue transition does not depend on the notice (a report returned after its due date
     # becomes overdue again even though its overdue notice already went out).
     to_overdue = [ob for ob in batch if ob.state in REMINDABLE and ob.due_date < today]
@@ -308,14 +307,10 @@ def _sweep_batch(batch, *, now, today, offsets, every, ctx: _Context, result: Sw
             ]
         )
         result.overdue += len(to_overdue)
-    escalated = [by_ob[n.obligation.pk].pk for n, _ in mine if n.kind == NoticeKind.ESCALATION]
-    if escalated:
-        # 1 query.
-        Obligation.objects.filter(pk__in=escalated).update(last_escalated_at=now)
     if not mine:
         return
     result.reminders += sum(1 for n, _ in mine if n.kind == NoticeKind.REMINDER)
-    result.escalations += len(escalated)
+    result.escalations += sum(1 for n, _ in mine if n.kind == NoticeKind.ESCALATION)
     result.notifications += _notify_batch(mine, now=now, ctx=ctx)
 
 
@@ -552,31 +547,17 @@ notices AS (
     ON CONFLICT (obligation_id, kind, key) DO NOTHING
     RETURNING id, obligation_id, kind
 ),
-flags AS (
-    -- one row per obligation to update (a GROUP BY, i.e. a hash: no nested loop over CTEs)
-    SELECT id, max(state) AS from_state, bool_or(to_overdue) AS to_overdue,
-           bool_or(escalated) AS escalated
-    FROM (
-        SELECT id, state, (state IN ('open', 'returned') AND late > 0) AS to_overdue,
-               false AS escalated
-        FROM claimed
-        UNION ALL
-        SELECT obligation_id, NULL, false, true FROM notices WHERE kind = 'escalation'
-    ) f
-    GROUP BY id
-),
 changed AS (
-    UPDATE {obligation} o SET
-        state = CASE WHEN c.to_overdue THEN 'overdue' ELSE o.state END,
-        overdue_since = CASE WHEN c.to_overdue THEN %(now)s ELSE o.overdue_since END,
-        last_escalated_at = CASE WHEN c.escalated THEN %(now)s ELSE o.last_escalated_at END
-    FROM flags c
-    WHERE o.id = c.id AND (c.to_overdue OR c.escalated)
-    RETURNING o.id, c.from_state, c.to_overdue
+    -- the overdue transition (escalations write no obligation row: the notice is the record;
+    -- Obligation.last_escalated_at reads it)
+    UPDATE {obligation} o SET state = 'overdue', overdue_since = %(now)s
+    FROM claimed c
+    WHERE o.id = c.id AND c.state IN ('open', 'returned') AND c.late > 0
+    RETURNING o.id, c.state AS from_state
 ),
 events AS (
     INSERT INTO {event} (obligation_id, kind, from_state, to_state, note, at)
-    SELECT id, 'overdue', from_state, 'overdue', 'sweep', %(now)s FROM changed WHERE to_overdue
+    SELECT id, 'overdue', from_state, 'overdue', 'sweep', %(now)s FROM changed
     RETURNING 1
 ),
 texts (kind, lang, title, body, many_title, many_body, line, more) AS (
@@ -659,7 +640,7 @@ SELECT
     (SELECT due_date FROM scanned ORDER BY due_date DESC, id DESC LIMIT 1),
     (SELECT id FROM scanned ORDER BY due_date DESC, id DESC LIMIT 1),
     (SELECT count(*) FROM notices WHERE kind = 'reminder'),
-    (SELECT count(*) FROM changed WHERE to_overdue),
+    (SELECT count(*) FROM changed),
     (SELECT count(*) FROM notices WHERE kind = 'escalation'),
     (SELECT count(*) FROM events),
     (SELECT count(*) FROM sent)

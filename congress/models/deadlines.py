@@ -120,7 +120,6 @@ class Obligation(models.Model):
         verbose_name=_("accepted by"),
     )
     overdue_since = models.DateTimeField(_("overdue since"), null=True, blank=True)
-    last_escalated_at = models.DateTimeField(_("last escalated"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -143,6 +142,19 @@ class Obligation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.unit}, {self.due_date})"
+
+    @property
+    def last_escalated_at(self):
+        """When the sweep last escalated this report for its current due date: read from the
+        notice ledger (the sweep writes no obligation row for an escalation; an extension, a
+        new due date, starts afresh). One query."""
+        prefix = f"escalation:{self.due_date.isoformat()}:"
+        return (
+            self.notices.filter(kind=NoticeKind.ESCALATION, key__startswith=prefix)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
 
     @property
     def is_pending(self) -> bool:

@@ -110,7 +110,10 @@ def test_overdue_then_weekly_escalation_to_the_general_office(make_obligation, l
     assert Notification.objects.filter(recipient=staff, kind="deadline.escalation").count() == 3
     assert not Notification.objects.filter(recipient=liaison, kind="deadline.escalation").exists()
     ob.refresh_from_db()
-    assert ob.last_escalated_at == at("2026-04-21")
+    assert ob.last_escalated_at == at("2026-04-21")  # read from the notices
+    # A new due date (an extension) starts afresh: no escalation yet for it.
+    ob.due_date = dt.date(2026, 5, 31)
+    assert ob.last_escalated_at is None
 
 
 def test_escalation_goes_to_the_supervising_office_when_set(
@@ -452,3 +455,16 @@ def test_no_liaison_means_no_notification_but_the_notice_is_kept(staff):
     result = sweep(at("2026-03-30"))
     assert result.reminders == 1 and result.notifications == 0
     assert notices(ob) == ["reminder:2026-03-31:1"]
+
+
+def test_the_admin_shows_when_an_obligation_was_last_escalated(
+    make_obligation, staff, client, admin_user
+):
+    ob = make_obligation("2026-03-10")
+    sweep(at("2026-03-12"), send_emails=False)  # overdue since 12 March
+    sweep(at("2026-03-20"), send_emails=False)  # 10 days late: escalated (week 1)
+    client.force_login(admin_user)
+    page = client.get(f"/admin/congress/obligation/{ob.pk}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "最近上报" in html and "2026年3月20日" in html

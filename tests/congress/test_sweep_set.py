@@ -148,7 +148,8 @@ def snapshot() -> dict:
         ).select_related("recipient")
     )
     obligations = sorted(
-        Obligation.objects.values_list("title", "state", "overdue_since", "last_escalated_at")
+        (ob.title, ob.state, ob.overdue_since, ob.last_escalated_at)
+        for ob in Obligation.objects.all()
     )
     events = sorted(
         ObligationEvent.objects.filter(kind="overdue").values_list(
