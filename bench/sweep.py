@@ -16,7 +16,7 @@ Measured, one JSON line each:
 - `first`: one sweeper, the first sweep over fresh data (everything owed at once);
 - `repeat`: the same clock again (steady state: nothing new to send);
 - `next_day`: the clock one day later (a normal day's work);
-- `floor` (--floor, PostgreSQL): the same rows as the first sweep wrote, written by bare
+- `floor` (--floor, PostgreSQL; after the next day, before --two): the same rows as the first sweep wrote, written by bare
   set-based statements (no planning, no checks, no texts) in batches of the same size, each
   committed, then removed: the database's own limit for that work;
 - `two_sweepers` (--two): fresh data again, two processes sweeping at the same moment; checks
@@ -276,7 +276,7 @@ def two_sweepers(now: dt.datetime, batch: int) -> dict:
             f"SELECT count(*) FROM (SELECT DISTINCT obligation_id, kind, key FROM {t['notice']}) d"
         )
         (distinct_notices,) = cur.fetchone()
-        sent = f"FROM {t['notification']} WHERE key LIKE 'deadline:notice:%%'"
+        sent = f"FROM {t['notification']} WHERE key LIKE 'deadline:notice%%'"  # digests: notices:
         cur.execute(f"SELECT count(*) {sent}")
         (notifications,) = cur.fetchone()
         cur.execute(f"SELECT count(*) FROM (SELECT DISTINCT recipient_id, key {sent}) d")
@@ -314,7 +314,7 @@ def explain(now: dt.datetime, batch: int) -> dict[str, list[str]]:
     return out
 
 
-def floor(batches: int) -> dict:
+def floor(batches: int, clock: dt.datetime) -> dict:
     """The database's own limit for the first sweep's writes (PostgreSQL): the same number of
     notices, state changes, events and notifications the first sweep just wrote, written by bare
     set-based statements with no planning, no checks and no texts to format — in batches of the
@@ -323,20 +323,23 @@ def floor(batches: int) -> dict:
     this floor says how near the database's limit it runs."""
     t = _tables()
     with connection.cursor() as cur:
+        # what the first sweep (its clock) wrote, whatever later sweeps added
         cur.execute(
             f"SELECT n.id FROM {t['notice']} n JOIN {t['obligation']} o ON o.id = n.obligation_id"
-            " WHERE o.kind = %s ORDER BY n.id",
-            [KIND],
+            " WHERE o.kind = %s AND n.created_at = %s ORDER BY n.id",
+            [KIND, clock],
         )
         notices = [row[0] for row in cur.fetchall()]
         cur.execute(
-            f"SELECT count(*) FROM {t['notification']} WHERE recipient_id IN"
-            f" (SELECT id FROM {t['user']} WHERE username LIKE 'bench-%%')"
+            f"SELECT count(*) FROM {t['notification']} WHERE created_at = %s AND recipient_id IN"
+            f" (SELECT id FROM {t['user']} WHERE username LIKE 'bench-%%')",
+            [clock],
         )
         (notifications,) = cur.fetchone()
         cur.execute(
-            f"SELECT id FROM {t['obligation']} WHERE kind = %s AND state = 'overdue' ORDER BY id",
-            [KIND],
+            f"SELECT id FROM {t['obligation']} WHERE kind = %s AND state = 'overdue'"
+            " AND overdue_since = %s ORDER BY id",
+            [KIND, clock],
         )
         overdue = [row[0] for row in cur.fetchall()]
         cur.execute(f"SELECT min(id) FROM {t['user']}")
@@ -385,7 +388,11 @@ def floor(batches: int) -> dict:
         cur.execute(f"DELETE FROM {t['notification']} WHERE kind = 'floor'")
         cur.execute(f"DELETE FROM {t['event']} WHERE kind = 'floor'")
         cur.execute(f"DELETE FROM {t['notice']} WHERE claim = 'floor'")
-        cur.execute(f"UPDATE {t['obligation']} SET state = 'overdue' WHERE id = ANY(%s)", [overdue])
+        cur.execute(
+            f"UPDATE {t['obligation']} SET state = 'overdue', overdue_since = %s"
+            " WHERE id = ANY(%s)",
+            [clock, overdue],
+        )
     rows = len(notices) + 2 * len(overdue) + notifications
     return {
         "batches": steps,
@@ -435,13 +442,14 @@ def main() -> None:
     log("one sweeper: first sweep")
     first = timed(now, args.batch)
     print(json.dumps({"first": first}), flush=True)
-    if args.floor and connection.vendor == "postgresql":
-        log("the database's floor for the first sweep's writes")
-        print(json.dumps({"floor": floor(first["batches"])}), flush=True)
     log("one sweeper: repeat sweep (nothing new)")
     print(json.dumps({"repeat": timed(now + dt.timedelta(minutes=15), args.batch)}), flush=True)
     log("one sweeper: the next day")
     print(json.dumps({"next_day": timed(now + dt.timedelta(days=1), args.batch)}), flush=True)
+    if args.floor and connection.vendor == "postgresql":
+        # last: its rows (written, then removed) leave dead versions behind the other runs
+        log("the database's floor for the first sweep's writes")
+        print(json.dumps({"floor": floor(first["batches"], now)}), flush=True)
     if args.two:
         cleanup()
         generate(args.n, history, units, today)
