@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import display_for_value
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -254,16 +254,13 @@ class ObligationAdmin(admin.ModelAdmin):
         "created_at",
     ]
     inlines = [ObligationDocumentInline, ObligationEventInline]
+    actions = ["urge", "accept"]
 
     @admin.display(description=_("last escalated"))
     def last_escalated(self, obj):
-        # read from the notice ledger (Obligation.last_escalated_at), shown like a date field
-        when = obj.last_escalated_at
-        if when is None:
-            return self.get_empty_value_display()
-        return formats.localize(timezone.localtime(when))
-
-    actions = ["urge", "accept"]
+        # read from the notice ledger (Obligation.last_escalated_at), shown as the admin shows a
+        # date-time value
+        return display_for_value(obj.last_escalated_at, self.get_empty_value_display())
 
     @admin.action(description=_("Urge the owing units (催办)"))
     def urge(self, request, queryset):

@@ -404,6 +404,7 @@ def _notify_batch(mine, *, now, ctx: _Context) -> int:
     liaisons, staff = _recipients(mine, ctx)
     today = timezone.localdate(now)
     url_template = _url_template()
+    list_urls = {kind: digest_url(kind) for kind in DIGEST_TITLES}
 
     # One group per recipient and kind of notice, in the order the digest lists them.
     groups: dict[tuple[int, str], tuple] = {}
@@ -452,7 +453,7 @@ def _notify_batch(mine, *, now, ctx: _Context) -> int:
                 title = str(DIGEST_TITLES[kind]) % {"count": len(items)}
                 body = digest_body(kind, lines, len(items))
                 key = f"deadline:notices:{min(i for _n, i in items)}"
-                url, subject_type_id, subject_id = digest_url(kind), None, None
+                url, subject_type_id, subject_id = list_urls[kind], None, None
         rows.append(
             Notification(
                 recipient_id=user.pk,
